@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Muxly.Secrets;
+
+/// <summary>
+/// Decides which values in a settings object are secret, masks them for display, and keeps a stored secret when an
+/// update sends the mask back (so piping <c>Get</c> into <c>Set</c> never overwrites a password with asterisks).
+/// </summary>
+public static partial class SecretMasker
+{
+    public const string Mask = "********";
+
+    // In auth settings everything is secret except these descriptive keys.
+    private static readonly HashSet<string> NonSecretAuthKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "type", "scheme", "username", "user", "in", "location", "header", "header_name", "param", "param_name",
+        "query_param", "token_url", "scope", "scopes", "client_id", "region", "account", "audience",
+    };
+
+    /// <summary>True for a value that names an environment variable instead of holding a secret: shown as written.</summary>
+    public static bool IsReference(string value) => ReferencePattern().IsMatch(value);
+
+    /// <summary>Masks every secret value of an authentication object.</summary>
+    public static JsonObject MaskAuth(JsonObject auth) => MaskWhere(auth, key => !NonSecretAuthKeys.Contains(key));
+
+    /// <summary>Masks the values of secret-looking keys (password, token, secret, api key, ...) of any settings object.</summary>
+    public static JsonObject MaskSecretKeys(JsonObject settings) => MaskWhere(settings, IsSecretKey);
+
+    public static bool IsSecretKey(string key) => SecretKeyPattern().IsMatch(key);
+
+    /// <summary>
+    /// Returns <paramref name="incoming"/> with every value that is exactly the mask replaced by the stored value at the
+    /// same place, so that a masked object read back and saved again keeps its secrets.
+    /// </summary>
+    public static JsonObject KeepMaskedValues(JsonObject incoming, JsonObject? stored)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in incoming)
+        {
+            var storedValue = stored?[key];
+            if (value is JsonValue v && v.TryGetValue<string>(out var text) && text == Mask)
+            {
+                result[key] = storedValue?.DeepClone();
+            }
+            else if (value is JsonObject child)
+            {
+                result[key] = KeepMaskedValues(child, storedValue as JsonObject);
+            }
+            else
+            {
+                result[key] = value?.DeepClone();
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Parses stored JSON that is known to be an object.</summary>
+    public static JsonObject ParseObject(string json) =>
+        JsonNode.Parse(json) as JsonObject ?? new JsonObject();
+
+    private static JsonObject MaskWhere(JsonObject source, Func<string, bool> isSecret)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in source)
+        {
+            result[key] = value switch
+            {
+                JsonObject child => MaskWhere(child, isSecret),
+                JsonValue leaf when isSecret(key) => MaskLeaf(leaf),
+                JsonArray array when isSecret(key) => Mask,
+                _ => value?.DeepClone(),
+            };
+        }
+
+        return result;
+    }
+
+    private static JsonNode MaskLeaf(JsonValue leaf)
+    {
+        if (leaf.GetValueKind() == JsonValueKind.String && IsReference(leaf.GetValue<string>()))
+        {
+            return leaf.DeepClone();
+        }
+
+        return leaf.GetValueKind() is JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null ? leaf.DeepClone() : Mask;
+    }
+
+    [GeneratedRegex(@"^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$")]
+    private static partial Regex ReferencePattern();
+
+    [GeneratedRegex("(password|passwd|secret|token|api[_-]?key|apikey|private[_-]?key|credential|connection[_-]?string)", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretKeyPattern();
+}

@@ -1,0 +1,269 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace Muxly.Storage;
+
+/// <summary>
+/// One Muxly database file. Every operation opens its own short-lived connection (no pooling, so no handle outlives
+/// a command), with foreign keys on, WAL, and a busy timeout; writes that read first run in <c>BEGIN IMMEDIATE</c>.
+/// </summary>
+public sealed class MuxlyDatabase
+{
+    /// <summary>How long a statement waits for another process's lock before giving up.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(60);
+
+    // Paths whose migration checksums this process has already verified: later opens only read user_version.
+    private static readonly ConcurrentDictionary<string, bool> VerifiedPaths = new(StringComparer.Ordinal);
+
+    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+
+    private readonly string _connectionString;
+    private readonly MigrationRunner _migrations;
+
+    private MuxlyDatabase(string path, IReadOnlyList<Migration> migrations)
+    {
+        Path = path;
+        _migrations = new MigrationRunner(migrations);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            ForeignKeys = true,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    /// <summary>
+    /// Opens (creating if needed) and migrates the database at <paramref name="path"/>. Refuses, without changing it,
+    /// a file that is not SQLite, is read-only, or holds a schema newer than this engine or an edited migration.
+    /// </summary>
+    public static MuxlyDatabase Open(string path, IReadOnlyList<Migration>? migrations = null, bool migrate = true)
+    {
+        var database = new MuxlyDatabase(path, migrations ?? Migration.Embedded);
+        database.CheckFile(create: true);
+        if (migrate)
+        {
+            database.EnsureMigrated();
+        }
+
+        return database;
+    }
+
+    /// <summary>Opens an existing database without applying migrations (for inspection and explicit updates).</summary>
+    public static MuxlyDatabase OpenExisting(string path, IReadOnlyList<Migration>? migrations = null)
+    {
+        var database = new MuxlyDatabase(path, migrations ?? Migration.Embedded);
+        database.CheckFile(create: false);
+        return database;
+    }
+
+    public int LatestKnownVersion => _migrations.LatestVersion;
+
+    public MigrationStatus GetMigrationStatus() => Run(connection => _migrations.GetStatus(connection, Path));
+
+    /// <summary>Applies pending migrations; returns those this call applied.</summary>
+    public IReadOnlyList<Migration> ApplyMigrations()
+    {
+        var applied = Run(connection => _migrations.ApplyPending(connection, Path));
+        VerifiedPaths[Path] = true;
+        return applied;
+    }
+
+    /// <summary>Runs read-only work on a fresh connection.</summary>
+    public T Read<T>(Func<SqliteConnection, T> work) => Run(work);
+
+    /// <summary>Runs work that reads then writes inside one <c>BEGIN IMMEDIATE</c> transaction.</summary>
+    public T Write<T>(Func<SqliteConnection, SqliteTransaction, T> work) => Run(connection =>
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var result = work(connection, transaction);
+        transaction.Commit();
+        return result;
+    });
+
+    public void Write(Action<SqliteConnection, SqliteTransaction> work) => Write<object?>((c, t) =>
+    {
+        work(c, t);
+        return null;
+    });
+
+    /// <summary>An online, consistent copy: <c>VACUUM INTO</c> reads one snapshot while other processes keep writing.</summary>
+    public void BackupTo(string destination)
+    {
+        Run<object?>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "VACUUM INTO $destination";
+            command.Parameters.AddWithValue("$destination", destination);
+            command.ExecuteNonQuery();
+            return null;
+        });
+    }
+
+    /// <summary>The file's size plus its write-ahead log.</summary>
+    public long SizeInBytes
+    {
+        get
+        {
+            long size = 0;
+            foreach (var file in new[] { Path, Path + "-wal" })
+            {
+                var info = new FileInfo(file);
+                if (info.Exists)
+                {
+                    size += info.Length;
+                }
+            }
+
+            return size;
+        }
+    }
+
+    private void EnsureMigrated()
+    {
+        var version = Run(connection => ReadUserVersion(connection));
+        if (version > _migrations.LatestVersion)
+        {
+            throw new MuxlyException(MuxlyErrorKind.DatabaseSchemaMismatch, "MuxlyDatabaseNewerThanModule",
+                $"The database '{Path}' has schema version {version}, but this Muxly knows only versions up to {_migrations.LatestVersion}. " +
+                "It was written by a newer Muxly; update the module. The database was not changed.", Path);
+        }
+
+        if (version == _migrations.LatestVersion && VerifiedPaths.ContainsKey(Path))
+        {
+            return;
+        }
+
+        // Validate before applying: an edited or newer migration history must leave the file untouched.
+        GetMigrationStatus();
+        ApplyMigrations();
+    }
+
+    private static long ReadUserVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
+    private T Run<T>(Func<SqliteConnection, T> work)
+    {
+        try
+        {
+            using var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            Configure(connection);
+            return work(connection);
+        }
+        catch (SqliteException ex)
+        {
+            throw Translate(ex);
+        }
+    }
+
+    private static void Configure(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        // busy_timeout first, so that switching to WAL on a brand-new file waits for a concurrent creator.
+        command.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+        command.ExecuteNonQuery();
+    }
+
+    private void CheckFile(bool create)
+    {
+        var folder = System.IO.Path.GetDirectoryName(Path);
+        if (File.Exists(Path))
+        {
+            CheckExistingFile();
+            return;
+        }
+
+        if (Directory.Exists(Path))
+        {
+            throw new MuxlyException(MuxlyErrorKind.InvalidArgument, "MuxlyDatabasePathIsFolder",
+                $"The database path '{Path}' is a folder; give the path of a file.", Path);
+        }
+
+        if (!create)
+        {
+            throw new MuxlyException(MuxlyErrorKind.NotFound, "MuxlyDatabaseNotFound",
+                $"There is no database at '{Path}'. Connect-MuxlyDatabase -Path '{Path}' creates one.", Path);
+        }
+
+        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+        {
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                throw new MuxlyException(MuxlyErrorKind.DatabaseUnavailable, "MuxlyDatabaseFolderUnavailable",
+                    $"Cannot create the folder '{folder}' for the database: {ex.Message}", Path, ex);
+            }
+        }
+    }
+
+    private void CheckExistingFile()
+    {
+        if (IsReadOnly(Path))
+        {
+            throw new MuxlyException(MuxlyErrorKind.DatabaseReadOnly, "MuxlyDatabaseReadOnly",
+                $"The database file '{Path}' is read-only. Muxly needs to write to it; make it writable or choose another database.", Path);
+        }
+
+        Span<byte> header = stackalloc byte[16];
+        int read;
+        try
+        {
+            using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MuxlyException(MuxlyErrorKind.DatabaseUnavailable, "MuxlyDatabaseUnavailable",
+                $"Cannot read the database file '{Path}': {ex.Message}", Path, ex);
+        }
+
+        // An empty file is a valid, new SQLite database; anything else must carry SQLite's header.
+        if (read > 0 && (read < header.Length || !header.SequenceEqual(SqliteHeader)))
+        {
+            throw new MuxlyException(MuxlyErrorKind.InvalidData, "MuxlyDatabaseNotSqlite",
+                $"The file '{Path}' is not a SQLite database. Muxly did not change it; choose another path.", Path);
+        }
+    }
+
+    /// <summary>
+    /// A file whose mode grants no one write access is treated as read-only even when the process could write it
+    /// anyway (as root does): the owner said it must not change.
+    /// </summary>
+    private static bool IsReadOnly(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly);
+        }
+
+        const UnixFileMode anyWrite = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+        return (File.GetUnixFileMode(path) & anyWrite) == 0;
+    }
+
+    private MuxlyException Translate(SqliteException ex) => ex.SqliteErrorCode switch
+    {
+        26 => new MuxlyException(MuxlyErrorKind.InvalidData, "MuxlyDatabaseNotSqlite",
+            $"The file '{Path}' is not a SQLite database. Muxly did not change it; choose another path.", Path, ex),
+        8 => new MuxlyException(MuxlyErrorKind.DatabaseReadOnly, "MuxlyDatabaseReadOnly",
+            $"The database '{Path}' cannot be written: {ex.Message}", Path, ex),
+        14 => new MuxlyException(MuxlyErrorKind.DatabaseUnavailable, "MuxlyDatabaseUnavailable",
+            $"The database '{Path}' cannot be opened: {ex.Message}", Path, ex),
+        5 or 6 => new MuxlyException(MuxlyErrorKind.DatabaseUnavailable, "MuxlyDatabaseBusy",
+            $"The database '{Path}' stayed locked by another process for more than {BusyTimeout.TotalSeconds:0} s.", Path, ex),
+        11 => new MuxlyException(MuxlyErrorKind.InvalidData, "MuxlyDatabaseCorrupt",
+            $"The database '{Path}' is damaged: {ex.Message}", Path, ex),
+        _ => new MuxlyException(MuxlyErrorKind.DatabaseError, "MuxlyDatabaseError",
+            $"A database operation on '{Path}' failed: {ex.Message}", Path, ex),
+    };
+}

@@ -1,0 +1,97 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using Muxly.Connectors;
+using Muxly.PowerShell.Infrastructure;
+using Muxly.Storage;
+
+namespace Muxly.PowerShell.Completers;
+
+/// <summary>
+/// Completes names from the database the command line points at (its -Database, else the session's). Completion
+/// never creates a database and never shows an error: a missing or unusable database simply completes nothing.
+/// </summary>
+public abstract class DatabaseNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        try
+        {
+            var explicitPath = fakeBoundParameters["Database"] as string;
+            var path = DatabaseLocation.Resolve(explicitPath, SessionDatabase.Current).Path;
+            if (!File.Exists(path))
+            {
+                return [];
+            }
+
+            var store = MuxlyStore.Open(path);
+            return Complete(Names(store), wordToComplete);
+        }
+        catch (Exception)
+        {
+            return [];
+        }
+    }
+
+    protected abstract IEnumerable<string> Names(MuxlyStore store);
+
+    internal static IEnumerable<CompletionResult> Complete(IEnumerable<string> names, string wordToComplete)
+    {
+        var pattern = new WildcardPattern(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        return names.Where(pattern.IsMatch).Order(StringComparer.OrdinalIgnoreCase).Select(name =>
+        {
+            var text = name.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '`' or ',' or ';' or '(' or ')' or '{' or '}' or '@' or '#')
+                ? "'" + name.Replace("'", "''") + "'"
+                : name;
+            return new CompletionResult(text, name, CompletionResultType.ParameterValue, name);
+        }).ToList();
+    }
+}
+
+/// <summary>
+/// Names for the shared -Name parameter: the noun of the command being completed (Get-MuxlyConnector: connectors)
+/// says which table to read. Each noun adds one line here.
+/// </summary>
+public sealed class EntityNameCompleter : IArgumentCompleter
+{
+    private static readonly Dictionary<string, Func<MuxlyStore, IEnumerable<string>>> ByNoun = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["MuxlyConnector"] = store => store.Connectors.List().Select(c => c.Name),
+        ["MuxlySetting"] = store => store.Settings.List().Select(s => s.Key),
+    };
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var noun = commandName[(commandName.IndexOf('-') + 1)..];
+        return ByNoun.TryGetValue(noun, out var names)
+            ? new DelegateCompleter(names).CompleteArgument(commandName, parameterName, wordToComplete, commandAst, fakeBoundParameters)
+            : [];
+    }
+
+    private sealed class DelegateCompleter(Func<MuxlyStore, IEnumerable<string>> names) : DatabaseNameCompleter
+    {
+        protected override IEnumerable<string> Names(MuxlyStore store) => names(store);
+    }
+}
+
+/// <summary>Connector names.</summary>
+public sealed class ConnectorNameCompleter : DatabaseNameCompleter
+{
+    protected override IEnumerable<string> Names(MuxlyStore store) => store.Connectors.List().Select(c => c.Name);
+}
+
+/// <summary>Setting keys, stored and known.</summary>
+public sealed class SettingKeyCompleter : DatabaseNameCompleter
+{
+    protected override IEnumerable<string> Names(MuxlyStore store) => store.Settings.List().Select(s => s.Key);
+}
+
+/// <summary>Connector types: needs no database.</summary>
+public sealed class ConnectorTypeCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        DatabaseNameCompleter.Complete(ConnectorTypes.Names, wordToComplete);
+}
