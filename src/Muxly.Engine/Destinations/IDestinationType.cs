@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Muxly.Router.Runs;
+
+namespace Muxly.Destinations;
+
+/// <summary>A destination's configuration for one run, with <c>${env:NAME}</c> references expanded.</summary>
+public sealed record DestinationSettings(string Name, JsonObject Config);
+
+/// <summary>
+/// Records a destination could not deliver (a webhook batch refused after its retries, a row the database
+/// rejected), with the reason. The route runner counts them as failed and hands them to the dead-letter destination.
+/// </summary>
+public sealed class DeliveryException : Exception
+{
+    public DeliveryException(string message, IReadOnlyList<JsonObject> failedRecords, Exception? inner = null)
+        : base(message, inner)
+    {
+        FailedRecords = failedRecords;
+    }
+
+    public IReadOnlyList<JsonObject> FailedRecords { get; }
+}
+
+/// <summary>
+/// An open destination for one run. <see cref="Write"/> may buffer (batches); <see cref="Complete"/> delivers what is
+/// buffered and makes the output final (for example the rename of an atomic replace). Disposing without
+/// <see cref="Complete"/> abandons the run's output where the destination can (a replace leaves the old file).
+/// </summary>
+public interface IDestinationWriter : IDisposable
+{
+    /// <summary>Takes one record. Throws <see cref="DeliveryException"/> for records that failed (possibly a whole batch).</summary>
+    void Write(JsonObject record);
+
+    /// <summary>Flushes and finalises. Throws <see cref="DeliveryException"/> for buffered records that failed.</summary>
+    void Complete();
+}
+
+/// <summary>A <c>destination_type</c>: one class, registered by name in <see cref="DestinationRegistry"/>.</summary>
+public interface IDestinationType
+{
+    /// <summary>The <c>destination_type</c> name, e.g. <c>file</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Checks a configuration when the destination is saved; throws MuxlyException (ErrorId <c>MuxlyDestinationConfigInvalid</c>) naming what is wrong.</summary>
+    void Validate(JsonObject config);
+
+    /// <summary>Opens the destination for one run (a folder that cannot be written is a MuxlyException here).</summary>
+    IDestinationWriter Open(DestinationSettings settings, RunContext context);
+}
