@@ -7,7 +7,7 @@ namespace Muxly.Router.Records;
 /// <summary>
 /// Expands SPEC §4's dynamic values in settings, paths and templates at run time: <c>${DATE}</c> (yyyy-MM-dd),
 /// <c>${YESTERDAY}</c>, <c>${TIMESTAMP}</c> (yyyyMMddTHHmmss), <c>${YEAR}</c>, <c>${MONTH}</c>, <c>${DAY}</c>,
-/// <c>${HOUR}</c>, and <c>${env:NAME}</c>. Dates are in the local time of <paramref name="now"/>. An environment
+/// <c>${HOUR}</c>, and <c>${env:NAME}</c>. Dates are in the local time of the run's clock. An environment
 /// variable that is not set is an error naming the variable, never a silent empty string.
 /// </summary>
 public static partial class DynamicValues
