@@ -91,6 +91,6 @@ public static partial class SecretMasker
     [GeneratedRegex(@"^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$")]
     private static partial Regex ReferencePattern();
 
-    [GeneratedRegex("(password|passwd|secret|token|api[_-]?key|apikey|private[_-]?key|credential|connection[_-]?string)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("(password|passwd|secret|token|api[_-]?key|apikey|private[_-]?key|credential|connection[_-]?string|authorization|cookie)", RegexOptions.IgnoreCase)]
     private static partial Regex SecretKeyPattern();
 }

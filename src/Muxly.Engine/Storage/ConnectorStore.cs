@@ -44,49 +44,25 @@ public sealed class ConnectorStore : NamedEntityStore<Connector>
     {
         var name = Names.Validate(definition.Name, Noun);
         var type = ConnectorTypes.Require(definition.ConnectorType);
-        var id = definition.Id is null ? null : Names.ValidateId(definition.Id, Noun);
-
-        return Database.Write((connection, transaction) =>
-        {
-            var existing = FindByName(connection, transaction, name);
-            if (existing is not null)
+        Validate(type, definition.ConnectionSettings, definition.AuthSettings);
+        return CreateOrUpdate(name, definition.Id, force,
+            insert: (connection, transaction, id) =>
             {
-                if (!force)
-                {
-                    throw AlreadyExists(name);
-                }
-
-                if (id is not null && id != existing.Id)
-                {
-                    throw MuxlyException.Invalid("MuxlyConnectorIdConflict",
-                        $"A connector named '{name}' exists with id '{existing.Id}', not '{id}'.", id);
-                }
-
-                var changes = new ConnectorChanges(name, type, definition.ConnectionSettings, definition.AuthSettings, definition.Enabled);
-                var (updated, changed) = Apply(connection, transaction, existing, changes);
-                return new SaveResult<Connector>(updated, Created: false, Changed: changed);
-            }
-
-            id ??= Names.NewId();
-            if (FindById(connection, transaction, id) is not null)
-            {
-                throw new MuxlyException(MuxlyErrorKind.AlreadyExists, "MuxlyConnectorAlreadyExists", $"A connector with id '{id}' already exists.", id);
-            }
-
-            using var insert = Command(connection, transaction, """
-                INSERT INTO connectors (id, name, connector_type, enabled, auth_settings, connection_settings, created_at, updated_at)
-                VALUES ($id, $name, $type, $enabled, $auth, $connection, $now, $now)
-                """);
-            insert.Parameters.AddWithValue("$id", id);
-            insert.Parameters.AddWithValue("$name", name);
-            insert.Parameters.AddWithValue("$type", type);
-            insert.Parameters.AddWithValue("$enabled", definition.Enabled);
-            insert.Parameters.AddWithValue("$auth", definition.AuthSettings.ToJson());
-            insert.Parameters.AddWithValue("$connection", definition.ConnectionSettings.ToJson());
-            insert.Parameters.AddWithValue("$now", SqliteValues.FormatTimestamp(DateTimeOffset.UtcNow));
-            insert.ExecuteNonQuery();
-            return new SaveResult<Connector>(FindById(connection, transaction, id)!, Created: true, Changed: true);
-        });
+                using var insert = Command(connection, transaction, """
+                    INSERT INTO connectors (id, name, connector_type, enabled, auth_settings, connection_settings, created_at, updated_at)
+                    VALUES ($id, $name, $type, $enabled, $auth, $connection, $now, $now)
+                    """);
+                insert.Parameters.AddWithValue("$id", id);
+                insert.Parameters.AddWithValue("$name", name);
+                insert.Parameters.AddWithValue("$type", type);
+                insert.Parameters.AddWithValue("$enabled", definition.Enabled);
+                insert.Parameters.AddWithValue("$auth", definition.AuthSettings.ToJson());
+                insert.Parameters.AddWithValue("$connection", definition.ConnectionSettings.ToJson());
+                insert.Parameters.AddWithValue("$now", SqliteValues.FormatTimestamp(DateTimeOffset.UtcNow));
+                insert.ExecuteNonQuery();
+            },
+            update: (connection, transaction, existing) => Apply(connection, transaction, existing,
+                new ConnectorChanges(name, type, definition.ConnectionSettings, definition.AuthSettings, definition.Enabled)));
     }
 
     /// <summary>Applies <paramref name="changes"/> to the connector with this id. Masked values keep what is stored.</summary>
@@ -94,12 +70,12 @@ public sealed class ConnectorStore : NamedEntityStore<Connector>
     {
         var name = changes.Name is null ? null : Names.Validate(changes.Name, Noun);
         var type = changes.ConnectorType is null ? null : ConnectorTypes.Require(changes.ConnectorType);
-        return Database.Write((connection, transaction) =>
-        {
-            var existing = FindById(connection, transaction, id) ?? throw NotFound(id);
-            return Apply(connection, transaction, existing, changes with { Name = name, ConnectorType = type }).Connector;
-        });
+        return UpdateById(id, (connection, transaction, existing) => Apply(connection, transaction, existing, changes with { Name = name, ConnectorType = type }));
     }
+
+    /// <summary>A type that can read records also checks its settings before anything is saved.</summary>
+    private static void Validate(string type, JsonObject connection, JsonObject auth) =>
+        ConnectorRegistry.Default.Find(type)?.Validate(connection, auth);
 
     private (Connector Connector, bool Changed) Apply(SqliteConnection connection, SqliteTransaction transaction, Connector existing, ConnectorChanges changes)
     {
@@ -117,6 +93,11 @@ public sealed class ConnectorStore : NamedEntityStore<Connector>
         var settings = changes.ConnectionSettings is null
             ? existing.ConnectionSettingsUnmasked
             : SecretMasker.KeepMaskedValues(changes.ConnectionSettings, SecretMasker.ParseObject(existing.ConnectionSettingsUnmasked)).ToJson();
+
+        if (changes.ConnectionSettings is not null || changes.AuthSettings is not null || changes.ConnectorType is not null)
+        {
+            Validate(type, SecretMasker.ParseObject(settings), SecretMasker.ParseObject(auth));
+        }
 
         // Saving what is already stored changes nothing, not even updated_at: re-running a setup script is a no-op.
         if (name == existing.Name && type == existing.ConnectorType && enabled == existing.Enabled &&

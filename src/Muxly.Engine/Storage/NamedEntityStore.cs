@@ -77,6 +77,54 @@ public abstract class NamedEntityStore<T> where T : class, INamedEntity
     protected T? FindByName(SqliteConnection connection, SqliteTransaction? transaction, string name) =>
         QuerySingle(connection, transaction, $"SELECT {Columns} FROM {Table} WHERE name = $key COLLATE NOCASE", name.Trim());
 
+    /// <summary>
+    /// The create path every noun's <c>New-</c> shares: a new name inserts (with the given or a generated id); an
+    /// existing name is an AlreadyExists error, or with <paramref name="force"/> is updated in place, keeping its id.
+    /// </summary>
+    protected SaveResult<T> CreateOrUpdate(string name, string? id, bool force,
+        Action<SqliteConnection, SqliteTransaction, string> insert,
+        Func<SqliteConnection, SqliteTransaction, T, (T Item, bool Changed)> update)
+    {
+        id = id is null ? null : Names.ValidateId(id, Noun);
+        return Database.Write((connection, transaction) =>
+        {
+            var existing = FindByName(connection, transaction, name);
+            if (existing is not null)
+            {
+                if (!force)
+                {
+                    throw AlreadyExists(name);
+                }
+
+                if (id is not null && id != existing.Id)
+                {
+                    throw MuxlyException.Invalid($"Muxly{Noun}IdConflict",
+                        $"A {Noun.ToLowerInvariant()} named '{name}' exists with id '{existing.Id}', not '{id}'.", id);
+                }
+
+                var (updated, changed) = update(connection, transaction, existing);
+                return new SaveResult<T>(updated, Created: false, Changed: changed);
+            }
+
+            id ??= Names.NewId();
+            if (FindById(connection, transaction, id) is not null)
+            {
+                throw new MuxlyException(MuxlyErrorKind.AlreadyExists, $"Muxly{Noun}AlreadyExists", $"A {Noun.ToLowerInvariant()} with id '{id}' already exists.", id);
+            }
+
+            insert(connection, transaction, id);
+            return new SaveResult<T>(FindById(connection, transaction, id)!, Created: true, Changed: true);
+        });
+    }
+
+    /// <summary>Loads the object with this id inside a write, applies <paramref name="update"/>, and returns the result.</summary>
+    protected T UpdateById(string id, Func<SqliteConnection, SqliteTransaction, T, (T Item, bool Changed)> update) =>
+        Database.Write((connection, transaction) =>
+        {
+            var existing = FindById(connection, transaction, id) ?? throw NotFound(id);
+            return update(connection, transaction, existing).Item;
+        });
+
     /// <summary>Throws AlreadyExists when another object (not <paramref name="exceptId"/>) has this name.</summary>
     protected void EnsureNameFree(SqliteConnection connection, SqliteTransaction transaction, string name, string? exceptId)
     {
