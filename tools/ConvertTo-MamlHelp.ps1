@@ -283,6 +283,8 @@ function Write-CommandHelp([System.Xml.XmlWriter] $Writer, $Command, $Doc) {
         $Writer.WriteElementString('code', $dev, $example.Code)
         $Writer.WriteStartElement('dev', 'remarks', $dev)
         Write-Paragraphs $Writer $example.Remarks
+        # An empty closing paragraph: without it Get-Help runs one example's remarks into the next title.
+        $Writer.WriteElementString('para', 'http://schemas.microsoft.com/maml/2004/10', '')
         $Writer.WriteEndElement()
         $Writer.WriteEndElement()
     }
