@@ -35,6 +35,10 @@ $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'Muxly'
 $SupportedRids = 'linux-x64', 'linux-arm64', 'osx-arm64', 'osx-x64', 'win-x64'
+# The pwsh running this script, for child processes. Under 'dotnet pwsh' the process is dotnet itself, which must be
+# given pwsh.dll first or it takes -NoProfile for a dotnet command.
+$Pwsh = [Environment]::ProcessPath
+$PwshArguments = @(if ((Split-Path $Pwsh -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
@@ -82,7 +86,7 @@ function Test-ModuleLayout {
 
     # The manifest lists its cmdlets explicitly; they must be exactly the cmdlets the assembly defines, each with help.
     $manifest = Import-PowerShellDataFile (Join-Path $ModuleOut 'Muxly.psd1')
-    $defined = & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command @"
+    $defined = & $Pwsh @PwshArguments -NoProfile -NonInteractive -Command @"
         `$types = [System.Reflection.Assembly]::LoadFrom('$(Join-Path $ModuleOut 'Muxly.dll')').GetExportedTypes()
         `$types | ForEach-Object { `$_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], `$false) } |
             ForEach-Object { '{0}-{1}' -f `$_.VerbName, `$_.NounName }
@@ -124,7 +128,6 @@ function Invoke-XunitTests {
 function Invoke-PesterTests {
     Write-Host '== Pester' -ForegroundColor Cyan
     $pester = Get-PesterPath
-    $pwsh = (Get-Process -Id $PID).Path
     $passed = 0; $failed = 0
     $files = Get-ChildItem (Join-Path $Root 'tests/Muxly.PowerShell.Tests') -Filter '*.Tests.ps1' | Where-Object Name -Like "$PesterFilter*"
     foreach ($file in $files) {
@@ -142,7 +145,7 @@ function Invoke-PesterTests {
             @{ Passed = `$result.PassedCount; Failed = `$result.FailedCount + `$result.FailedBlocksCount + `$result.FailedContainersCount } |
                 ConvertTo-Json | Set-Content '$summary'
 "@
-        & $pwsh -NoProfile -NonInteractive -Command $script | Out-Host
+        & $Pwsh @PwshArguments -NoProfile -NonInteractive -Command $script | Out-Host
         if (Test-Path $summary) {
             $counts = Get-Content $summary -Raw | ConvertFrom-Json
             $passed += $counts.Passed; $failed += $counts.Failed
@@ -168,8 +171,7 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Invoke-Build
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'docs/examples/demo.ps1') -ModulePath (Join-Path $ModuleOut 'Muxly.psd1')
+    & $Pwsh @PwshArguments -NoProfile -NonInteractive -File (Join-Path $Root 'docs/examples/demo.ps1') -ModulePath (Join-Path $ModuleOut 'Muxly.psd1')
     if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
 }
 

@@ -37,6 +37,9 @@ function ConvertTo-MamlHelp {
             foreach ($parameter in $command.Parameters) {
                 if (-not (Get-ParameterDescription $doc $parameter.Name)) { $problems.Add("$($command.Name): -$($parameter.Name) has no description") }
             }
+            foreach ($name in $doc.Parameters.Keys | Where-Object { $_ -notin $command.Parameters.Name }) {
+                $problems.Add("$($command.Name): the page describes -$name, which the cmdlet does not have")
+            }
             Write-CommandHelp -Writer $writer -Command $command -Doc $doc
         }
         $writer.WriteEndElement()
@@ -64,7 +67,10 @@ function Get-CmdletMetadata([string] $ModuleManifest) {
     # A child process: a binary module loaded here could not be rebuilt afterwards.
     $script = {
         param($manifest)
-        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        # -WhatIf and -Confirm are documented like any other parameter (as platyPS does); UseTransaction is obsolete.
+        $common = @([System.Management.Automation.Cmdlet]::CommonParameters) + 'UseTransaction'
+        # A [bool?] parameter reads as Boolean, not Nullable`1.
+        $typeOf = { param([type] $t) $u = [Nullable]::GetUnderlyingType($t); if ($u) { $u } else { $t } }
         Import-Module $manifest
         foreach ($command in Get-Command -Module Muxly -CommandType Cmdlet | Sort-Object Name) {
             $parameters = foreach ($p in $command.Parameters.Values | Where-Object Name -NotIn $common) {
@@ -73,8 +79,8 @@ function Get-CmdletMetadata([string] $ModuleManifest) {
                 $byName = @($attributes | Where-Object ValueFromPipelineByPropertyName).Count -gt 0
                 [pscustomobject]@{
                     Name      = $p.Name
-                    Type      = $p.ParameterType.Name
-                    FullType  = $p.ParameterType.FullName
+                    Type      = (& $typeOf $p.ParameterType).Name
+                    FullType  = (& $typeOf $p.ParameterType).FullName
                     IsSwitch  = $p.SwitchParameter
                     Aliases   = ($p.Aliases -join ', ')
                     Globbing  = @($p.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }).Count -gt 0
@@ -86,10 +92,12 @@ function Get-CmdletMetadata([string] $ModuleManifest) {
             $sets = foreach ($set in $command.ParameterSets) {
                 [pscustomobject]@{
                     Name       = $set.Name
-                    Parameters = @(foreach ($p in $set.Parameters | Where-Object Name -NotIn $common) {
+                    # As Get-Command -Syntax orders them: positional by position, then mandatory, then the rest.
+                    Parameters = @(foreach ($p in $set.Parameters | Where-Object Name -NotIn $common |
+                            Sort-Object { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } }, { -not $_.IsMandatory } -Stable) {
                             [pscustomobject]@{
                                 Name     = $p.Name
-                                Type     = $p.ParameterType.Name
+                                Type     = (& $typeOf $p.ParameterType).Name
                                 IsSwitch = $p.ParameterType -eq [switch]
                                 Required = $p.IsMandatory
                                 Position = if ($p.Position -ge 0) { [string]$p.Position } else { 'named' }
@@ -108,8 +116,10 @@ function Get-CmdletMetadata([string] $ModuleManifest) {
             }
         }
     }
-    $pwsh = (Get-Process -Id $PID).Path
-    $json = & $pwsh -NoProfile -NonInteractive -Command "& { $script } '$ModuleManifest' | ConvertTo-Json -Depth 8 -Compress"
+    # Under 'dotnet pwsh' this process is dotnet itself, which must be given pwsh.dll before pwsh's own arguments.
+    $pwsh = [Environment]::ProcessPath
+    $pwshArguments = @(if ((Split-Path $pwsh -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $json = & $pwsh @pwshArguments -NoProfile -NonInteractive -Command "& { $script } '$ModuleManifest' | ConvertTo-Json -Depth 8 -Compress"
     if ($LASTEXITCODE -ne 0) { throw "Reading cmdlet metadata from $ModuleManifest failed." }
     @($json | ConvertFrom-Json)
 }
@@ -156,11 +166,15 @@ function Split-Example([string] $Title, [string] $Text) {
 
 function Write-Paragraphs([System.Xml.XmlWriter] $Writer, [string] $Text) {
     $maml = 'http://schemas.microsoft.com/maml/2004/10'
-    $paragraphs = @(($Text -replace '\r', '') -split '\n\s*\n' | ForEach-Object { ($_ -replace '\s*\n\s*', ' ').Trim() } | Where-Object { $_ })
+    # A paragraph's lines are joined into one, except that each list item ('- ', '* ', '1. ') starts its own.
+    $paragraphs = @(($Text -replace '\r', '') -split '\n\s*\n' |
+            ForEach-Object { $_ -split '\n(?=\s*(?:[-*]|\d+\.)\s)' } |
+            ForEach-Object { ($_ -replace '\s*\n\s*', ' ').Trim() } |
+            Where-Object { $_ })
     if (-not $paragraphs.Count) { $paragraphs = @('') }
     foreach ($paragraph in $paragraphs) {
-        # Markdown emphasis and code ticks read as noise in a console.
-        $Writer.WriteElementString('para', $maml, ($paragraph -replace '`', '' -replace '\*\*', ''))
+        # Markdown emphasis and code ticks read as noise in a console; a literal mask (********) is not emphasis.
+        $Writer.WriteElementString('para', $maml, ($paragraph -replace '`', '' -replace '\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*', '$1'))
     }
 }
 
@@ -238,8 +252,11 @@ function Write-CommandHelp([System.Xml.XmlWriter] $Writer, $Command, $Doc) {
     }
     $Writer.WriteEndElement()
 
+    # In the order the page describes them; parameters it leaves to the shared text (-Database, -WhatIf, ...) follow.
+    $documented = @($Doc.Parameters.Keys)
+    $ordered = @($Command.Parameters | Sort-Object { $i = $documented.IndexOf($_.Name); if ($i -ge 0) { $i } else { [int]::MaxValue } } -Stable)
     $Writer.WriteStartElement('command', 'parameters', $commandNs)
-    foreach ($p in $Command.Parameters) { Write-Parameter $Writer $p (Get-ParameterDescription $Doc $p.Name) $p }
+    foreach ($p in $ordered) { Write-Parameter $Writer $p (Get-ParameterDescription $Doc $p.Name) $p }
     $Writer.WriteEndElement()
 
     $Writer.WriteStartElement('command', 'inputTypes', $commandNs)
@@ -266,6 +283,8 @@ function Write-CommandHelp([System.Xml.XmlWriter] $Writer, $Command, $Doc) {
         $Writer.WriteElementString('code', $dev, $example.Code)
         $Writer.WriteStartElement('dev', 'remarks', $dev)
         Write-Paragraphs $Writer $example.Remarks
+        # An empty closing paragraph: without it Get-Help runs one example's remarks into the next title.
+        $Writer.WriteElementString('para', 'http://schemas.microsoft.com/maml/2004/10', '')
         $Writer.WriteEndElement()
         $Writer.WriteEndElement()
     }

@@ -75,6 +75,18 @@ public sealed partial class SettingStore
                     $"The setting '{key}' already exists. Use Set-MuxlySetting to change it, or -Force.", key);
             }
 
+            // A secret read back from Get-MuxlySetting arrives as the mask: keep the stored secret rather than store asterisks.
+            if (text == SecretMasker.Mask && SecretMasker.IsSecretKey(key))
+            {
+                if (existing is null)
+                {
+                    throw MuxlyException.Invalid("MuxlySettingValueMasked",
+                        $"The value for the secret setting '{key}' is the mask {SecretMasker.Mask}, not a value; give the real value.", key);
+                }
+
+                return new SaveResult<Setting>(ReadOne(connection, transaction, key)!, Created: false, Changed: false);
+            }
+
             if (existing == text)
             {
                 return new SaveResult<Setting>(ReadOne(connection, transaction, key)!, Created: false, Changed: false);

@@ -51,6 +51,17 @@ public sealed class UpdateMuxlyDatabaseCommand : MuxlyCmdlet
     protected override void Process()
     {
         var path = DatabasePath;
+        if (!File.Exists(path) && IsWhatIf)
+        {
+            // Opening would create the file, and -WhatIf must change nothing: a missing database has every migration pending.
+            foreach (var migration in Migration.Embedded)
+            {
+                ShouldProcess($"'{path}'", $"Apply migration {migration.Version:D4}_{migration.Name}");
+            }
+
+            return;
+        }
+
         var database = File.Exists(path) ? MuxlyDatabase.OpenExisting(path) : MuxlyDatabase.Open(path, migrate: false);
         var pending = database.GetMigrationStatus().Pending;
         if (pending.Count == 0)
