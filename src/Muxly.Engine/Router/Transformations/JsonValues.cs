@@ -105,7 +105,8 @@ internal static class JsonValues
 
         return node.GetValueKind() switch
         {
-            JsonValueKind.Number when TryGetNumber(node, false, out var n) => "n" + n.ToString("R", CultureInfo.InvariantCulture),
+            // "+ 0.0" turns -0 into 0, so that the two meet.
+            JsonValueKind.Number when TryGetNumber(node, false, out var n) => "n" + (n + 0.0).ToString("R", CultureInfo.InvariantCulture),
             JsonValueKind.String => "s" + node.GetValue<string>(),
             JsonValueKind.Null => null,
             _ => "j" + node.ToJsonString(),

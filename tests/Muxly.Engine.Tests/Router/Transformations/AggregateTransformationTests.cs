@@ -37,10 +37,11 @@ public class AggregateTransformationTests
     public void Groups_by_several_and_nested_fields_with_numbers_by_value()
     {
         var output = Run("aggregate", """{"group_by":["k.n","tag"],"aggregations":[{"function":"count","as":"stats.count"}]}""",
-            """{"k":{"n":1},"tag":"x"}""", """{"k":{"n":1.0},"tag":"x"}""", """{"k":{"n":1},"tag":"y"}""", """{"tag":"x"}""");
+            """{"k":{"n":1},"tag":"x"}""", """{"k":{"n":1.0},"tag":"x"}""", """{"k":{"n":0},"tag":"x"}""", """{"k":{"n":-0.0},"tag":"x"}""", """{"k":{"n":1},"tag":"y"}""", """{"tag":"x"}""");
         Assert.Equal(
         [
             """{"k":{"n":1},"tag":"x","stats":{"count":2}}""",
+            """{"k":{"n":0},"tag":"x","stats":{"count":2}}""",
             """{"k":{"n":1},"tag":"y","stats":{"count":1}}""",
             """{"k":{"n":null},"tag":"x","stats":{"count":1}}""",
         ], output);
