@@ -48,10 +48,33 @@ public static partial class SecretMasker
             {
                 result[key] = KeepMaskedValues(child, storedValue as JsonObject);
             }
+            else if (value is JsonArray items)
+            {
+                result[key] = KeepMaskedItems(items, storedValue as JsonArray);
+            }
             else
             {
                 result[key] = value?.DeepClone();
             }
+        }
+
+        return result;
+    }
+
+    // Array elements are matched to the stored ones by position.
+    private static JsonArray KeepMaskedItems(JsonArray incoming, JsonArray? stored)
+    {
+        var result = new JsonArray();
+        for (var i = 0; i < incoming.Count; i++)
+        {
+            var storedItem = stored is not null && i < stored.Count ? stored[i] : null;
+            result.Add(incoming[i] switch
+            {
+                JsonValue v when v.TryGetValue<string>(out var text) && text == Mask => storedItem?.DeepClone(),
+                JsonObject child => KeepMaskedValues(child, storedItem as JsonObject),
+                JsonArray nested => KeepMaskedItems(nested, storedItem as JsonArray),
+                var other => other?.DeepClone(),
+            });
         }
 
         return result;
@@ -71,8 +94,26 @@ public static partial class SecretMasker
                 JsonObject child => MaskWhere(child, isSecret),
                 JsonValue leaf when isSecret(key) => MaskLeaf(leaf),
                 JsonArray array when isSecret(key) => Mask,
+                JsonArray array => MaskItems(array, isSecret),
                 _ => value?.DeepClone(),
             };
+        }
+
+        return result;
+    }
+
+    // Objects inside arrays (a list of servers, each with a password) are masked like any other object.
+    private static JsonArray MaskItems(JsonArray source, Func<string, bool> isSecret)
+    {
+        var result = new JsonArray();
+        foreach (var item in source)
+        {
+            result.Add(item switch
+            {
+                JsonObject child => MaskWhere(child, isSecret),
+                JsonArray nested => MaskItems(nested, isSecret),
+                _ => item?.DeepClone(),
+            });
         }
 
         return result;

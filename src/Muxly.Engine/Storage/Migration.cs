@@ -8,7 +8,8 @@ namespace Muxly.Storage;
 public sealed record Migration(int Version, string Name, string Sql)
 {
     /// <summary>SHA-256 of the script with line endings normalised, so a Windows checkout hashes the same.</summary>
-    public string Checksum { get; } = Convert.ToHexString(
+    /// <remarks>Computed from <see cref="Sql"/> on each read, so a copy made with <c>with { Sql = ... }</c> hashes its own text.</remarks>
+    public string Checksum => Convert.ToHexString(
         SHA256.HashData(Encoding.UTF8.GetBytes(Sql.Replace("\r\n", "\n")))).ToLowerInvariant();
 
     /// <summary>Parses <c>0002_names_links.sql</c> into version 2, name <c>names_links</c>.</summary>

@@ -12,18 +12,21 @@ public sealed class MuxlyDatabase
     /// <summary>How long a statement waits for another process's lock before giving up.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(60);
 
-    // Paths whose migration checksums this process has already verified: later opens only read user_version.
+    // Paths whose migration checksums this process has already verified against a given migration list (the key holds
+    // both): later opens with the same list only read user_version; another list is checked again.
     private static readonly ConcurrentDictionary<string, bool> VerifiedPaths = new(StringComparer.Ordinal);
 
     private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
 
     private readonly string _connectionString;
     private readonly MigrationRunner _migrations;
+    private readonly string _verifiedKey;
 
     private MuxlyDatabase(string path, IReadOnlyList<Migration> migrations)
     {
         Path = path;
         _migrations = new MigrationRunner(migrations);
+        _verifiedKey = path + "\n" + string.Join(",", migrations.Select(m => m.Checksum));
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -68,7 +71,7 @@ public sealed class MuxlyDatabase
     public IReadOnlyList<Migration> ApplyMigrations()
     {
         var applied = Run(connection => _migrations.ApplyPending(connection, Path));
-        VerifiedPaths[Path] = true;
+        VerifiedPaths[_verifiedKey] = true;
         return applied;
     }
 
@@ -132,7 +135,7 @@ public sealed class MuxlyDatabase
                 "It was written by a newer Muxly; update the module. The database was not changed.", Path);
         }
 
-        if (version == _migrations.LatestVersion && VerifiedPaths.ContainsKey(Path))
+        if (version == _migrations.LatestVersion && VerifiedPaths.ContainsKey(_verifiedKey))
         {
             return;
         }

@@ -92,12 +92,13 @@ public sealed partial class SettingStore
                 return new SaveResult<Setting>(ReadOne(connection, transaction, key)!, Created: false, Changed: false);
             }
 
+            // Keys are matched ignoring case everywhere, but the column's primary key is case-sensitive: update the
+            // stored row rather than insert a second one that differs only in case.
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = $"""
-                INSERT INTO settings (key, value, created_at, updated_at) VALUES ($key, $value, $now, $now)
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = {SqliteValues.NowExpression}
-                """;
+            command.CommandText = existing is null
+                ? "INSERT INTO settings (key, value, created_at, updated_at) VALUES ($key, $value, $now, $now)"
+                : $"UPDATE settings SET value = $value, updated_at = {SqliteValues.NowExpression} WHERE key = $key COLLATE NOCASE";
             command.Parameters.AddWithValue("$key", key);
             command.Parameters.AddWithValue("$value", text);
             command.Parameters.AddWithValue("$now", SqliteValues.FormatTimestamp(DateTimeOffset.UtcNow));

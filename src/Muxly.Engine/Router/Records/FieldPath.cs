@@ -189,7 +189,14 @@ public sealed class FieldPath
 
                 if (!obj.TryGetPropertyValue(name, out var next) || next is null)
                 {
-                    next = _segments[i + 1].Name is null ? new JsonArray() : new JsonObject();
+                    // Everything below here would be new, and an index into a new (empty) container can never be
+                    // written: fail before creating anything, so a failed write leaves the record as it was.
+                    if (HasIndexAfter(i))
+                    {
+                        return false;
+                    }
+
+                    next = new JsonObject();
                     obj[name] = next;
                 }
 
@@ -208,7 +215,25 @@ public sealed class FieldPath
                     return true;
                 }
 
+                if (array[segment.Index] is null && HasIndexAfter(i))
+                {
+                    return false;
+                }
+
                 current = array[segment.Index] ?? (array[segment.Index] = new JsonObject())!;
+            }
+        }
+
+        return false;
+    }
+
+    private bool HasIndexAfter(int position)
+    {
+        for (var i = position + 1; i < _segments.Length; i++)
+        {
+            if (_segments[i].Name is null)
+            {
+                return true;
             }
         }
 
