@@ -71,7 +71,15 @@ internal static class PSJson
             case IDictionary dictionary:
             {
                 var result = new JsonObject();
-                foreach (DictionaryEntry entry in dictionary)
+                // A plain hashtable enumerates in a per-process random order: sort its keys so the same script stores
+                // the same JSON every time (and a re-run is recognised as no change). Ordered dictionaries keep their order.
+                var entries = dictionary.Cast<DictionaryEntry>();
+                if (dictionary is not System.Collections.Specialized.IOrderedDictionary)
+                {
+                    entries = entries.OrderBy(e => Convert.ToString(Unwrap(e.Key), CultureInfo.InvariantCulture), StringComparer.Ordinal);
+                }
+
+                foreach (var entry in entries)
                 {
                     var key = Convert.ToString(Unwrap(entry.Key), CultureInfo.InvariantCulture);
                     if (string.IsNullOrEmpty(key))
