@@ -72,7 +72,7 @@ public sealed class SecretMaskerTests
 
         var masked = SecretMasker.MaskSecretKeys(settings);
 
-        Assert.Equal("""{"url":"https://x","headers":{"Authorization":"Bearer b","X-Api-Key":"********"},"tokens":"********","password":"${env:PW}"}""", masked.ToJson());
+        Assert.Equal("""{"url":"https://x","headers":{"Authorization":"********","X-Api-Key":"********"},"tokens":"********","password":"${env:PW}"}""", masked.ToJson());
     }
 
     [Fact]

@@ -97,41 +97,40 @@ public sealed class AggregateTransformation : ITransformationType
 
     private sealed class Stage(IReadOnlyList<FieldPath> groupBy, Aggregation[] aggregations, TransformationContext context) : ITransformation
     {
-        public IEnumerable<JsonObject> Apply(IEnumerable<JsonObject> records)
-        {
-            ArgumentNullException.ThrowIfNull(records);
-            return Aggregate(records);
-        }
+        private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
+        private readonly List<Group> _order = [];
+        private readonly System.Text.StringBuilder _key = new();
 
-        private IEnumerable<JsonObject> Aggregate(IEnumerable<JsonObject> records)
+        public void Push(JsonObject record, Action<JsonObject> emit)
         {
-            var groups = new Dictionary<string, Group>(StringComparer.Ordinal);
-            var order = new List<Group>();
-            var key = new System.Text.StringBuilder();
-            foreach (var record in records)
+            _key.Clear();
+            var values = new JsonNode?[groupBy.Count];
+            for (var g = 0; g < groupBy.Count; g++)
             {
-                key.Clear();
-                var values = new JsonNode?[groupBy.Count];
-                for (var g = 0; g < groupBy.Count; g++)
-                {
-                    groupBy[g].TryGet(record, out values[g]);
-                    var part = JsonValues.KeyOf(values[g]) ?? "0";
-                    key.Append(part.Length).Append(':').Append(part); // length-prefixed, so parts cannot run together
-                }
-
-                if (!groups.TryGetValue(key.ToString(), out var group))
-                {
-                    group = new Group(values.Select(v => v?.DeepClone()).ToArray(), aggregations.Select(a => new Accumulator(a)).ToArray());
-                    groups.Add(key.ToString(), group);
-                    order.Add(group);
-                }
-
-                foreach (var accumulator in group.Accumulators)
-                {
-                    accumulator.Add(record);
-                }
+                groupBy[g].TryGet(record, out values[g]);
+                var part = JsonValues.KeyOf(values[g]) ?? "0";
+                _key.Append(part.Length).Append(':').Append(part); // length-prefixed, so parts cannot run together
             }
 
+            var key = _key.ToString();
+            if (!_groups.TryGetValue(key, out var group))
+            {
+                group = new Group(values.Select(v => v?.DeepClone()).ToArray(), aggregations.Select(a => new Accumulator(a)).ToArray());
+                _groups.Add(key, group);
+                _order.Add(group);
+            }
+
+            foreach (var accumulator in group.Accumulators)
+            {
+                accumulator.Add(record);
+            }
+        }
+
+        public void Complete(Action<JsonObject> emit)
+        {
+            var order = _order.ToList();
+            _groups.Clear();
+            _order.Clear();
             foreach (var accumulator in order.SelectMany(g => g.Accumulators).Where(a => a.Skipped > 0).GroupBy(a => a.Definition))
             {
                 var definition = accumulator.Key;
@@ -151,7 +150,7 @@ public sealed class AggregateTransformation : ITransformationType
                     accumulator.Definition.Output.Set(result, accumulator.Result());
                 }
 
-                yield return result;
+                emit(result);
             }
         }
     }

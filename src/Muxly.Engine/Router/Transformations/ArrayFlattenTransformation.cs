@@ -38,42 +38,37 @@ public sealed class ArrayFlattenTransformation : ITransformationType
 
     private sealed class Stage(Settings settings, TransformationContext context) : ITransformation
     {
-        public IEnumerable<JsonObject> Apply(IEnumerable<JsonObject> records)
+        public void Complete(Action<JsonObject> emit)
         {
-            ArgumentNullException.ThrowIfNull(records);
-            return Flatten(records);
         }
 
-        private IEnumerable<JsonObject> Flatten(IEnumerable<JsonObject> records)
+        public void Push(JsonObject record, Action<JsonObject> emit)
         {
-            foreach (var record in records)
+            settings.Field.Remove(record, out var found);
+            JsonNode?[] elements = found switch
             {
-                settings.Field.Remove(record, out var found);
-                JsonNode?[] elements = found switch
-                {
-                    null => [],
-                    JsonArray array => Detach(array),
-                    _ => [found],
-                };
+                null => [],
+                JsonArray array => Detach(array),
+                _ => [found],
+            };
 
-                if (elements.Length == 0)
+            if (elements.Length == 0)
+            {
+                if (settings.KeepEmpty)
                 {
-                    if (settings.KeepEmpty)
-                    {
-                        yield return Write(settings.KeepParent ? record : new JsonObject(), null);
-                    }
-
-                    continue;
+                    emit(Write(settings.KeepParent ? record : new JsonObject(), null));
                 }
 
-                for (var i = 0; i < elements.Length; i++)
-                {
-                    // The last element reuses the parent itself; the others get their own copy of it.
-                    var target = !settings.KeepParent ? new JsonObject()
-                        : i == elements.Length - 1 ? record
-                        : record.DeepClone().AsObject();
-                    yield return Write(target, elements[i]);
-                }
+                return;
+            }
+
+            for (var i = 0; i < elements.Length; i++)
+            {
+                // The last element reuses the parent itself; the others get their own copy of it.
+                var target = !settings.KeepParent ? new JsonObject()
+                    : i == elements.Length - 1 ? record
+                    : record.DeepClone().AsObject();
+                emit(Write(target, elements[i]));
             }
         }
 

@@ -112,59 +112,71 @@ public sealed class JoinTransformation : ITransformationType
 
     private sealed class Stage(Settings settings, Func<string, IEnumerable<JsonObject>> read) : ITransformation
     {
-        public IEnumerable<JsonObject> Apply(IEnumerable<JsonObject> records)
+        private List<RightRecord>? _all;
+        private Dictionary<string, List<RightRecord>>? _lookup;
+
+        public void Push(JsonObject left, Action<JsonObject> emit)
         {
-            ArgumentNullException.ThrowIfNull(records);
-            return Join(records);
+            // The right side is read once per run, when the first record arrives, and hashed by key.
+            var lookup = _lookup ?? Load();
+            if (KeyOf(left, settings.Left) is not { } key || !lookup.TryGetValue(key, out var matches))
+            {
+                if (settings.Type == "left")
+                {
+                    emit(left);
+                }
+
+                return;
+            }
+
+            for (var i = 0; i < matches.Count; i++)
+            {
+                matches[i].Matched = true;
+                // Right values are copied into every output: a node can have one parent, and a right record may match many.
+                var output = i == matches.Count - 1 ? left : left.DeepClone().AsObject();
+                emit(AddRight(output, matches[i].Record));
+            }
         }
 
-        private IEnumerable<JsonObject> Join(IEnumerable<JsonObject> records)
+        public void Complete(Action<JsonObject> emit)
         {
-            var all = new List<RightRecord>();
-            var lookup = new Dictionary<string, List<RightRecord>>(StringComparer.Ordinal);
+            if (settings.Type == "right")
+            {
+                if (_all is null)
+                {
+                    Load();
+                }
+
+                foreach (var right in _all!.Where(r => !r.Matched))
+                {
+                    emit(AddRight(new JsonObject(), right.Record));
+                }
+            }
+
+            _all = null;
+            _lookup = null;
+        }
+
+        private Dictionary<string, List<RightRecord>> Load()
+        {
+            _all = [];
+            _lookup = new Dictionary<string, List<RightRecord>>(StringComparer.Ordinal);
             foreach (var record in read(settings.Connector))
             {
                 var right = new RightRecord(record);
-                all.Add(right);
+                _all.Add(right);
                 if (KeyOf(record, settings.Right) is { } key)
                 {
-                    if (!lookup.TryGetValue(key, out var matches))
+                    if (!_lookup.TryGetValue(key, out var matches))
                     {
-                        lookup.Add(key, matches = []);
+                        _lookup.Add(key, matches = []);
                     }
 
                     matches.Add(right);
                 }
             }
 
-            foreach (var left in records)
-            {
-                if (KeyOf(left, settings.Left) is not { } key || !lookup.TryGetValue(key, out var matches))
-                {
-                    if (settings.Type == "left")
-                    {
-                        yield return left;
-                    }
-
-                    continue;
-                }
-
-                for (var i = 0; i < matches.Count; i++)
-                {
-                    matches[i].Matched = true;
-                    // Right values are copied into every output: a node can have one parent, and a right record may match many.
-                    var output = i == matches.Count - 1 ? left : left.DeepClone().AsObject();
-                    yield return AddRight(output, matches[i].Record);
-                }
-            }
-
-            if (settings.Type == "right")
-            {
-                foreach (var right in all.Where(r => !r.Matched))
-                {
-                    yield return AddRight(new JsonObject(), right.Record);
-                }
-            }
+            return _lookup;
         }
 
         private JsonObject AddRight(JsonObject target, JsonObject right)

@@ -2,23 +2,18 @@ using System.Text.Json.Nodes;
 
 namespace Muxly.Router.Transformations;
 
-/// <summary>A stage that maps each record to one record, or drops it (a null result). Lazy: it holds one record at a time.</summary>
+/// <summary>A stage that maps each record to one record, or drops it (a null result). It holds nothing between records.</summary>
 internal sealed class PerRecordStage(Func<JsonObject, JsonObject?> map) : ITransformation
 {
-    public IEnumerable<JsonObject> Apply(IEnumerable<JsonObject> records)
+    public void Push(JsonObject record, Action<JsonObject> emit)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        return Map(records);
+        if (map(record) is { } result)
+        {
+            emit(result);
+        }
     }
 
-    private IEnumerable<JsonObject> Map(IEnumerable<JsonObject> records)
+    public void Complete(Action<JsonObject> emit)
     {
-        foreach (var record in records)
-        {
-            if (map(record) is { } result)
-            {
-                yield return result;
-            }
-        }
     }
 }

@@ -16,16 +16,46 @@ public sealed class TransformationPipeline : ITransformation
 
     public IReadOnlyList<ITransformation> Stages { get; }
 
-    public IEnumerable<JsonObject> Apply(IEnumerable<JsonObject> records)
+    public void Push(JsonObject record, Action<JsonObject> emit)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        var stream = records;
-        foreach (var stage in Stages)
+        if (Stages.Count == 0)
         {
-            stream = stage.Apply(stream);
+            emit(record);
+            return;
         }
 
-        return stream;
+        _sink = emit;
+        Stages[0].Push(record, Links[0]);
+    }
+
+    public void Complete(Action<JsonObject> emit)
+    {
+        _sink = emit;
+        // Each stage completes after everything before it has completed, so held records flow through the rest.
+        for (var i = 0; i < Stages.Count; i++)
+        {
+            Stages[i].Complete(Links[i]);
+        }
+    }
+
+    private Action<JsonObject> _sink = static _ => { };
+    private Action<JsonObject>[]? _links;
+
+    /// <summary>Links[i] takes what stage i emits: into stage i+1, or out to the caller's sink. Built once.</summary>
+    private Action<JsonObject>[] Links => _links ??= BuildLinks();
+
+    private Action<JsonObject>[] BuildLinks()
+    {
+        var links = new Action<JsonObject>[Stages.Count];
+        links[^1] = record => _sink(record);
+        for (var i = Stages.Count - 2; i >= 0; i--)
+        {
+            var next = Stages[i + 1];
+            var nextLink = links[i + 1];
+            links[i] = record => next.Push(record, nextLink);
+        }
+
+        return links;
     }
 }
 

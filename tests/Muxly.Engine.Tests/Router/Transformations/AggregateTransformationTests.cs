@@ -66,7 +66,7 @@ public class AggregateTransformationTests
     {
         var warnings = new List<string>();
         var output = Run("aggregate", """{"aggregations":[{"field":"v","function":"sum"}]}""",
-            Records("""{"v":1}""", """{"v":"x"}""", """{"v":true}""", """{"v":2}"""), warnings);
+            JsonRecords("""{"v":1}""", """{"v":"x"}""", """{"v":true}""", """{"v":2}"""), warnings);
         Assert.Equal(["""{"sum_v":3}"""], output);
         Assert.Contains("2 value(s)", Assert.Single(warnings));
     }

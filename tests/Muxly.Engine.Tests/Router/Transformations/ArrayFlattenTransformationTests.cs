@@ -45,7 +45,7 @@ public class ArrayFlattenTransformationTests
     public void Gives_each_output_its_own_copy_of_the_parent()
     {
         var stage = TransformationRegistry.Default.Create("array_flatten", Obj("""{"field":"items"}"""), TransformationContext.None);
-        var output = stage.Apply(Records("""{"meta":{"n":1},"items":[1,2,3]}""")).ToList();
+        var output = stage.Apply(JsonRecords("""{"meta":{"n":1},"items":[1,2,3]}""")).ToList();
         output[0]["meta"]!["n"] = 99;
         Assert.Equal("""{"meta":{"n":1},"items":2}""", output[1].ToJsonString());
         Assert.Equal("""{"meta":{"n":1},"items":3}""", output[2].ToJsonString());

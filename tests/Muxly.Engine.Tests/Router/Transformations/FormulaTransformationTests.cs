@@ -9,7 +9,7 @@ public class FormulaTransformationTests
     private static JsonNode? Compute(string expression, string record = "{}", List<string>? warnings = null)
     {
         var config = new JsonObject { ["expression"] = expression, ["output"] = "result" };
-        var output = Run("formula", config.ToJsonString(), Records(record), warnings);
+        var output = Run("formula", config.ToJsonString(), JsonRecords(record), warnings);
         return Obj(Assert.Single(output))["result"];
     }
 
@@ -66,7 +66,7 @@ public class FormulaTransformationTests
     {
         var warnings = new List<string>();
         var output = Run("formula", """{"expression":"a / b / b","output":"r"}""",
-            Records("""{"a":1,"b":0}""", """{"a":6,"b":2}""", """{"a":1,"b":0}"""), warnings);
+            JsonRecords("""{"a":1,"b":0}""", """{"a":6,"b":2}""", """{"a":1,"b":0}"""), warnings);
         Assert.Equal(["""{"a":1,"b":0,"r":null}""", """{"a":6,"b":2,"r":1.5}""", """{"a":1,"b":0,"r":null}"""], output);
         Assert.Equal(2, warnings.Count);
     }

@@ -32,13 +32,13 @@ public class JoinTransformationTests
                 reads[0]++;
             }
 
-            return Records(right.Length > 0 ? right : Customers);
+            return JsonRecords(right.Length > 0 ? right : Customers);
         },
         ConnectorExists = name => name == "crm",
     };
 
     private static List<string> Join(string config, string[]? left = null, TransformationContext? context = null) =>
-        Run("join", config, Records(left ?? Orders), context: context ?? Context());
+        Run("join", config, JsonRecords(left ?? Orders), context: context ?? Context());
 
     [Fact]
     public void Inner_join_keeps_matches_and_prefixes_right_fields_with_the_connector_name()
@@ -81,7 +81,7 @@ public class JoinTransformationTests
     {
         string[] right = ["""{"a":1,"b":"x","v":"1x"}""", """{"a":1,"b":"y","v":"1y"}""", """{"a":"1","b":"x","v":"text 1"}"""];
         var output = Run("join", """{"connector":"crm","on":["a","b"],"prefix":"r_"}""",
-            Records("""{"a":1,"b":"y"}""", """{"a":1}"""), context: Context(null, right));
+            JsonRecords("""{"a":1,"b":"y"}""", """{"a":1}"""), context: Context(null, right));
         Assert.Equal(["""{"a":1,"b":"y","r_a":1,"r_b":"y","r_v":"1y"}"""], output);
     }
 
@@ -91,7 +91,7 @@ public class JoinTransformationTests
         string[] right = ["""{"k":1,"tags":["a"]}""", """{"k":1,"tags":["b"]}"""];
         var context = Context(null, right);
         var stage = TransformationRegistry.Default.Create("join", Obj("""{"connector":"crm","on":"k","prefix":"r_"}"""), context);
-        var output = stage.Apply(Records("""{"k":1,"meta":{"n":1}}""", """{"k":1.0}""")).ToList();
+        var output = stage.Apply(JsonRecords("""{"k":1,"meta":{"n":1}}""", """{"k":1.0}""")).ToList();
         Assert.Equal(4, output.Count);
         output[0]["meta"]!["n"] = 99;
         ((JsonArray)output[0]["r_tags"]!).Add("changed");
@@ -104,7 +104,7 @@ public class JoinTransformationTests
     {
         var reads = new int[1];
         var stage = TransformationRegistry.Default.Create("join", Obj("""{"connector":"crm","on":{"customer_id":"id"}}"""), Context(reads));
-        var output = stage.Apply(Records(Orders));
+        var output = stage.Apply(JsonRecords(Orders));
         Assert.Equal(0, reads[0]);
         Assert.Equal(2, output.Count());
         Assert.Equal(1, reads[0]);

@@ -33,7 +33,7 @@ public class RenameFieldTransformationTests
     public void Keeps_the_value_and_warns_where_the_target_cannot_be_written()
     {
         var warnings = new List<string>();
-        var output = Run("rename_field", """{"from":"a","to":"b.c"}""", Records("""{"a":1,"b":5}"""), warnings);
+        var output = Run("rename_field", """{"from":"a","to":"b.c"}""", JsonRecords("""{"a":1,"b":5}"""), warnings);
         Assert.Equal(["""{"b":5,"a":1}"""], output);
         Assert.Contains("b.c", Assert.Single(warnings));
     }

@@ -24,7 +24,7 @@ public class SetFieldTransformationTests
     public void Gives_each_record_its_own_copy_of_an_object_value()
     {
         var stage = TransformationRegistry.Default.Create("set_field", Obj("""{"field":"meta","value":{"n":1}}"""), TransformationContext.None);
-        var output = stage.Apply(Records("{}", "{}")).ToList();
+        var output = stage.Apply(JsonRecords("{}", "{}")).ToList();
         output[0]["meta"]!["n"] = 99;
         Assert.Equal("""{"meta":{"n":1}}""", output[1].ToJsonString());
     }
@@ -40,7 +40,7 @@ public class SetFieldTransformationTests
     public void Warns_where_the_field_cannot_be_written()
     {
         var warnings = new List<string>();
-        Assert.Equal(["""{"a":3}"""], Run("set_field", """{"field":"a.b","value":1}""", Records("""{"a":3}"""), warnings));
+        Assert.Equal(["""{"a":3}"""], Run("set_field", """{"field":"a.b","value":1}""", JsonRecords("""{"a":3}"""), warnings));
         Assert.Single(warnings);
     }
 
@@ -49,7 +49,7 @@ public class SetFieldTransformationTests
     {
         var config = Obj("""{"field":"meta","value":{"n":1}}""");
         var stage = TransformationRegistry.Default.Create("set_field", config, TransformationContext.None);
-        stage.Apply(Records("{}")).Single()["meta"]!["n"] = 2;
+        stage.Apply(JsonRecords("{}")).Single()["meta"]!["n"] = 2;
         Assert.Equal("""{"field":"meta","value":{"n":1}}""", config.ToJsonString());
     }
 

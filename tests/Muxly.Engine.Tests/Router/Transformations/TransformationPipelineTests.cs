@@ -23,7 +23,7 @@ public class TransformationPipelineTests
         ], new TransformationContext { Warn = warnings.Add });
 
         Assert.Equal(6, pipeline.Stages.Count);
-        var output = pipeline.Apply(Records(
+        var output = pipeline.Apply(JsonRecords(
             """{"order":"A1","lines":[{"sku":"x","qty":2,"price":7.5},{"sku":"y","qty":1,"price":3}]}""",
             """{"order":"A2","lines":[{"sku":"z","qty":0,"price":5},{"sku":"w","qty":4,"price":2.5}]}"""));
 
@@ -38,7 +38,7 @@ public class TransformationPipelineTests
     [Fact]
     public void An_empty_pipeline_passes_records_through()
     {
-        var records = Records("""{"a":1}""");
+        var records = JsonRecords("""{"a":1}""");
         Assert.Same(records[0], TransformationPipeline.Empty.Apply(records).Single());
     }
 

@@ -66,7 +66,7 @@ public class TransformationRegistryTests
     {
         var registry = new TransformationRegistry([.. TransformationRegistry.Default.Types, new UppercaseTransformation()]);
         var stage = registry.Create("uppercase", Obj("""{"field":"name"}"""), TransformationContext.None);
-        Assert.Equal("ANN", (string)stage.Apply(Records("""{"name":"Ann"}""")).Single()["name"]!);
+        Assert.Equal("ANN", (string)stage.Apply(JsonRecords("""{"name":"Ann"}""")).Single()["name"]!);
         Assert.Throws<ArgumentException>(() => new TransformationRegistry([new UppercaseTransformation(), new UppercaseTransformation()]));
     }
 
@@ -88,17 +88,18 @@ public class TransformationRegistryTests
 
         private sealed class Stage(Muxly.Router.Records.FieldPath field) : ITransformation
         {
-            public IEnumerable<JsonObject> Apply(IEnumerable<JsonObject> records)
+            public void Push(JsonObject record, Action<JsonObject> emit)
             {
-                foreach (var record in records)
+                if (field.TryGet(record, out var value) && value is JsonValue text && text.TryGetValue<string>(out var s))
                 {
-                    if (field.TryGet(record, out var value) && value is JsonValue text && text.TryGetValue<string>(out var s))
-                    {
-                        field.Set(record, s.ToUpperInvariant());
-                    }
-
-                    yield return record;
+                    field.Set(record, s.ToUpperInvariant());
                 }
+
+                emit(record);
+            }
+
+            public void Complete(Action<JsonObject> emit)
+            {
             }
         }
     }

@@ -8,7 +8,7 @@ internal static class TransformationTestKit
 {
     public static JsonObject Obj(string json) => JsonNode.Parse(json)!.AsObject();
 
-    public static List<JsonObject> Records(params string[] json) => json.Select(Obj).ToList();
+    public static List<JsonObject> JsonRecords(params string[] json) => json.Select(Obj).ToList();
 
     /// <summary>Runs one transformation of the default registry and returns the output as compact JSON lines.</summary>
     public static List<string> Run(string type, string config, IEnumerable<JsonObject> records, List<string>? warnings = null,
@@ -19,7 +19,7 @@ internal static class TransformationTestKit
         return stage.Apply(records).Select(r => r.ToJsonString()).ToList();
     }
 
-    public static List<string> Run(string type, string config, params string[] records) => Run(type, config, Records(records));
+    public static List<string> Run(string type, string config, params string[] records) => Run(type, config, JsonRecords(records));
 
     /// <summary>Asserts that saving the config is refused with the given error id and a message containing <paramref name="text"/>.</summary>
     public static MuxlyException AssertRefused(string type, string config, string text,
