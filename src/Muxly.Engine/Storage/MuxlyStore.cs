@@ -8,11 +8,19 @@ public sealed class MuxlyStore
         Database = database;
         Connectors = new ConnectorStore(database);
         Settings = new SettingStore(database);
+        Destinations = new DestinationStore(database);
+        Rules = new RuleStore(database);
+        Transformations = new TransformationStore(database);
+        Routes = new RouteStore(database);
     }
 
     public MuxlyDatabase Database { get; }
     public ConnectorStore Connectors { get; }
     public SettingStore Settings { get; }
+    public DestinationStore Destinations { get; }
+    public RuleStore Rules { get; }
+    public TransformationStore Transformations { get; }
+    public RouteStore Routes { get; }
 
     public static MuxlyStore Open(string path) => new(MuxlyDatabase.Open(path));
 }
