@@ -25,6 +25,13 @@
         'New-MuxlySetting'
         'Set-MuxlySetting'
         'Remove-MuxlySetting'
+        'Invoke-MuxlyRoute'
+        'Send-MuxlyData'
+        'Invoke-MuxlyConnector'
+        'Test-MuxlyConnector'
+        'Test-MuxlyDestination'
+        'Test-MuxlyCondition'
+        'Test-MuxlyRule'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -41,15 +41,12 @@ public abstract class NamedEntityStore<T> where T : class, INamedEntity
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"UPDATE {Table} SET enabled = $enabled, updated_at = {SqliteValues.NowExpression} WHERE id = $id";
+        // Enabling what is enabled changes nothing, not even updated_at.
+        command.CommandText = $"UPDATE {Table} SET enabled = $enabled, updated_at = {SqliteValues.NowExpression} WHERE id = $id AND enabled <> $enabled";
         command.Parameters.AddWithValue("$enabled", enabled);
         command.Parameters.AddWithValue("$id", id);
-        if (command.ExecuteNonQuery() == 0)
-        {
-            throw NotFound(id);
-        }
-
-        return FindById(connection, transaction, id)!;
+        command.ExecuteNonQuery();
+        return FindById(connection, transaction, id) ?? throw NotFound(id);
     });
 
     /// <summary>Deletes the object; the schema's ON DELETE CASCADE removes what depends on it.</summary>

@@ -59,6 +59,9 @@ public sealed class EntityNameCompleter : IArgumentCompleter
     {
         ["MuxlyConnector"] = store => store.Connectors.List().Select(c => c.Name),
         ["MuxlySetting"] = store => store.Settings.List().Select(s => s.Key),
+        ["MuxlyDestination"] = store => store.Destinations.List().Select(d => d.Name),
+        ["MuxlyRule"] = store => store.Rules.List().Select(r => r.Name),
+        ["MuxlyRoute"] = store => store.Routes.List().Select(r => r.Name),
     };
 
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
@@ -80,6 +83,24 @@ public sealed class EntityNameCompleter : IArgumentCompleter
 public sealed class ConnectorNameCompleter : DatabaseNameCompleter
 {
     protected override IEnumerable<string> Names(MuxlyStore store) => store.Connectors.List().Select(c => c.Name);
+}
+
+/// <summary>Destination names.</summary>
+public sealed class DestinationNameCompleter : DatabaseNameCompleter
+{
+    protected override IEnumerable<string> Names(MuxlyStore store) => store.Destinations.List().Select(d => d.Name);
+}
+
+/// <summary>Rule names.</summary>
+public sealed class RuleNameCompleter : DatabaseNameCompleter
+{
+    protected override IEnumerable<string> Names(MuxlyStore store) => store.Rules.List().Select(r => r.Name);
+}
+
+/// <summary>Route names.</summary>
+public sealed class RouteNameCompleter : DatabaseNameCompleter
+{
+    protected override IEnumerable<string> Names(MuxlyStore store) => store.Routes.List().Select(r => r.Name);
 }
 
 /// <summary>Setting keys, stored and known.</summary>
