@@ -132,6 +132,58 @@ public abstract class NamedEntityStore<T> where T : class, INamedEntity
         }
     }
 
+    /// <summary>
+    /// The id of the row of <paramref name="table"/> whose id or name (case-insensitive) is <paramref name="key"/>,
+    /// or a NotFound error that says which object referred to it. Null or empty keys resolve to null.
+    /// </summary>
+    protected static string? ResolveReference(SqliteConnection connection, SqliteTransaction transaction, string table, string noun, string? key, string referrer)
+    {
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            return null;
+        }
+
+        using var find = Command(connection, transaction, $"SELECT id FROM {table} WHERE id = $key OR name = $key COLLATE NOCASE LIMIT 1");
+        find.Parameters.AddWithValue("$key", key.Trim());
+        return find.ExecuteScalar() as string ?? throw new MuxlyException(MuxlyErrorKind.NotFound, $"Muxly{noun}NotFound",
+            $"{referrer} names the {noun.ToLowerInvariant()} '{key}', which does not exist.", key);
+    }
+
+    /// <summary>Resolves several references, keeping the first of any duplicates.</summary>
+    protected static List<string> ResolveReferences(SqliteConnection connection, SqliteTransaction transaction, string table, string noun, IEnumerable<string> keys, string referrer)
+    {
+        var ids = new List<string>();
+        foreach (var key in keys)
+        {
+            var id = ResolveReference(connection, transaction, table, noun, key, referrer)
+                ?? throw MuxlyException.Invalid($"Muxly{noun}NameInvalid", $"{referrer} has an empty {noun.ToLowerInvariant()} name.", key);
+            if (!ids.Contains(id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>Makes the rows of a link table for one owner exactly <paramref name="targetIds"/>.</summary>
+    protected static void ReplaceLinks(SqliteConnection connection, SqliteTransaction transaction, string linkTable, string ownerColumn, string ownerId, string targetColumn, IEnumerable<string> targetIds)
+    {
+        using (var clear = Command(connection, transaction, $"DELETE FROM {linkTable} WHERE {ownerColumn} = $owner"))
+        {
+            clear.Parameters.AddWithValue("$owner", ownerId);
+            clear.ExecuteNonQuery();
+        }
+
+        foreach (var targetId in targetIds)
+        {
+            using var link = Command(connection, transaction, $"INSERT INTO {linkTable} ({ownerColumn}, {targetColumn}) VALUES ($owner, $target)");
+            link.Parameters.AddWithValue("$owner", ownerId);
+            link.Parameters.AddWithValue("$target", targetId);
+            link.ExecuteNonQuery();
+        }
+    }
+
     protected static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         var command = connection.CreateCommand();

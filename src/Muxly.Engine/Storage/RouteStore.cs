@@ -141,62 +141,19 @@ public sealed class RouteStore : NamedEntityStore<Route>
         return json.ToJson();
     }
 
-    private static string ResolveConnector(SqliteConnection connection, SqliteTransaction transaction, string route, string connector)
-    {
-        using var find = Command(connection, transaction, "SELECT id FROM connectors WHERE id = $key OR name = $key COLLATE NOCASE LIMIT 1");
-        find.Parameters.AddWithValue("$key", connector.Trim());
-        return find.ExecuteScalar() as string ?? throw new MuxlyException(MuxlyErrorKind.NotFound, "MuxlyConnectorNotFound",
-            $"The route '{route}' names the connector '{connector}', which does not exist.", connector);
-    }
+    private static string ResolveConnector(SqliteConnection connection, SqliteTransaction transaction, string route, string connector) =>
+        ResolveReference(connection, transaction, "connectors", "Connector", connector, $"The route '{route}'")
+        ?? throw MuxlyException.Invalid("MuxlyConnectorNameInvalid", $"The route '{route}' needs a connector.", connector);
 
     /// <summary>Null for a null or empty name (no destination); otherwise the id, or NotFound.</summary>
-    private static string? ResolveDestination(SqliteConnection connection, SqliteTransaction transaction, string route, string? destination)
-    {
-        if (string.IsNullOrWhiteSpace(destination))
-        {
-            return null;
-        }
+    private static string? ResolveDestination(SqliteConnection connection, SqliteTransaction transaction, string route, string? destination) =>
+        ResolveReference(connection, transaction, "destinations", "Destination", destination, $"The route '{route}'");
 
-        using var find = Command(connection, transaction, "SELECT id FROM destinations WHERE id = $key OR name = $key COLLATE NOCASE LIMIT 1");
-        find.Parameters.AddWithValue("$key", destination.Trim());
-        return find.ExecuteScalar() as string ?? throw new MuxlyException(MuxlyErrorKind.NotFound, "MuxlyDestinationNotFound",
-            $"The route '{route}' names the destination '{destination}', which does not exist.", destination);
-    }
+    private static List<string> ResolveRules(SqliteConnection connection, SqliteTransaction transaction, string route, IReadOnlyList<string> rules) =>
+        ResolveReferences(connection, transaction, "routing_rules", "Rule", rules, $"The route '{route}'");
 
-    private static List<string> ResolveRules(SqliteConnection connection, SqliteTransaction transaction, string route, IReadOnlyList<string> rules)
-    {
-        var ids = new List<string>();
-        foreach (var rule in rules)
-        {
-            using var find = Command(connection, transaction, "SELECT id FROM routing_rules WHERE id = $key OR name = $key COLLATE NOCASE LIMIT 1");
-            find.Parameters.AddWithValue("$key", rule.Trim());
-            var id = find.ExecuteScalar() as string ?? throw new MuxlyException(MuxlyErrorKind.NotFound, "MuxlyRuleNotFound",
-                $"The route '{route}' names the rule '{rule}', which does not exist.", rule);
-            if (!ids.Contains(id))
-            {
-                ids.Add(id);
-            }
-        }
-
-        return ids;
-    }
-
-    private static void ReplaceRules(SqliteConnection connection, SqliteTransaction transaction, string routeId, IReadOnlyList<string> ruleIds)
-    {
-        using (var clear = Command(connection, transaction, "DELETE FROM route_rules WHERE route_id = $route"))
-        {
-            clear.Parameters.AddWithValue("$route", routeId);
-            clear.ExecuteNonQuery();
-        }
-
-        foreach (var ruleId in ruleIds)
-        {
-            using var link = Command(connection, transaction, "INSERT INTO route_rules (route_id, rule_id) VALUES ($route, $rule)");
-            link.Parameters.AddWithValue("$route", routeId);
-            link.Parameters.AddWithValue("$rule", ruleId);
-            link.ExecuteNonQuery();
-        }
-    }
+    private static void ReplaceRules(SqliteConnection connection, SqliteTransaction transaction, string routeId, IReadOnlyList<string> ruleIds) =>
+        ReplaceLinks(connection, transaction, "route_rules", "route_id", routeId, "rule_id", ruleIds);
 
     protected override Route Map(SqliteDataReader reader)
     {

@@ -133,40 +133,11 @@ public sealed class RuleStore : NamedEntityStore<Rule>
     private static string ConditionJson(string condition, bool stopAfterMatch) =>
         new JsonObject { ["expression"] = condition, ["stop_after_match"] = stopAfterMatch }.ToJson();
 
-    private IReadOnlyList<string> ResolveDestinations(SqliteConnection connection, SqliteTransaction transaction, string rule, IReadOnlyList<string> names)
-    {
-        var ids = new List<string>();
-        foreach (var name in names)
-        {
-            using var find = Command(connection, transaction, "SELECT id FROM destinations WHERE id = $key OR name = $key COLLATE NOCASE LIMIT 1");
-            find.Parameters.AddWithValue("$key", name.Trim());
-            var id = find.ExecuteScalar() as string ?? throw new MuxlyException(MuxlyErrorKind.NotFound, "MuxlyDestinationNotFound",
-                $"The rule '{rule}' names the destination '{name}', which does not exist. Create it first with New-MuxlyDestination.", name);
-            if (!ids.Contains(id))
-            {
-                ids.Add(id);
-            }
-        }
+    private static List<string> ResolveDestinations(SqliteConnection connection, SqliteTransaction transaction, string rule, IReadOnlyList<string> names) =>
+        ResolveReferences(connection, transaction, "destinations", "Destination", names, $"The rule '{rule}'");
 
-        return ids;
-    }
-
-    private static void ReplaceDestinations(SqliteConnection connection, SqliteTransaction transaction, string ruleId, IReadOnlyList<string> destinationIds)
-    {
-        using (var clear = Command(connection, transaction, "DELETE FROM rule_destinations WHERE rule_id = $rule"))
-        {
-            clear.Parameters.AddWithValue("$rule", ruleId);
-            clear.ExecuteNonQuery();
-        }
-
-        foreach (var destinationId in destinationIds)
-        {
-            using var link = Command(connection, transaction, "INSERT INTO rule_destinations (rule_id, destination_id) VALUES ($rule, $destination)");
-            link.Parameters.AddWithValue("$rule", ruleId);
-            link.Parameters.AddWithValue("$destination", destinationId);
-            link.ExecuteNonQuery();
-        }
-    }
+    private static void ReplaceDestinations(SqliteConnection connection, SqliteTransaction transaction, string ruleId, IReadOnlyList<string> destinationIds) =>
+        ReplaceLinks(connection, transaction, "rule_destinations", "rule_id", ruleId, "destination_id", destinationIds);
 
     protected override Rule Map(SqliteDataReader reader)
     {
