@@ -31,6 +31,14 @@ public sealed class FileDestinationValidationTests
     }
 
     [Fact]
+    public void A_config_built_in_code_with_clr_numbers_is_read_like_parsed_json()
+    {
+        var options = FileDestinationOptions.Parse(new JsonObject { ["path"] = "/data/out.csv", ["rotation"] = "size", ["max_bytes"] = 100 });
+
+        Assert.Equal(100, options.MaxBytes);
+    }
+
+    [Fact]
     public void Defaults_come_from_the_path()
     {
         var options = FileDestinationOptions.Parse(JsonNode.Parse("""{"path":"/data/out-${DATE}.ndjson"}""")!.AsObject());

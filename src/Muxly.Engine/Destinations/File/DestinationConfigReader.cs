@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -70,10 +71,9 @@ internal sealed class DestinationConfigReader
             return null;
         }
 
-        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var number)
-            && number >= minimum && number <= maximum)
+        if (Number(node) is { } number && decimal.IsInteger(number) && number >= minimum && number <= maximum)
         {
-            return number;
+            return (long)number;
         }
 
         var range = maximum == long.MaxValue ? $"{minimum} or more" : $"from {minimum} to {maximum}";
@@ -88,10 +88,9 @@ internal sealed class DestinationConfigReader
             return null;
         }
 
-        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<double>(out var number)
-            && number > 0 && number <= maximum)
+        if (Number(node) is { } number && number > 0 && number <= (decimal)maximum)
         {
-            return number;
+            return (double)number;
         }
 
         throw Invalid(key, $"'{key}' must be a number greater than 0 and at most {maximum}{Shown(node, secret: false)}.");
@@ -126,6 +125,16 @@ internal sealed class DestinationConfigReader
 
     public static MuxlyException Invalid(string type, string key, string message) =>
         MuxlyException.Invalid(ErrorId, message, key);
+
+    /// <summary>
+    /// A JSON number's value, read from its text: a config built in code holds CLR values (an int, a double) that
+    /// <c>TryGetValue</c> will not convert, while parsed JSON holds text; the text form serves both.
+    /// </summary>
+    private static decimal? Number(JsonNode node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number
+            && decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : null;
 
     private static string Shown(JsonNode node, bool secret) =>
         secret ? $", not {Kind(node)}" : $", not {node.ToJsonString()}";
