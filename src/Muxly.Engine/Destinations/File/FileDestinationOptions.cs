@@ -25,7 +25,14 @@ public enum FileRotation
     Size,
 }
 
-/// <summary>A <c>file</c> destination's config, checked. The same parse serves Validate (when saved) and Open (per run).</summary>
+/// <summary>
+/// A <c>file</c> destination's config, checked. The same parse serves Validate (when saved) and Open (per run).
+/// Keys: <c>path</c> (required; dynamic values expanded with the run's clock; relative to the current folder),
+/// <c>format</c> (json | jsonl | csv; default from the extension: .json, .jsonl/.ndjson, .csv), <c>mode</c>
+/// (append | replace; default append), <c>rotation</c> (none | daily | hourly | size; default none), <c>max_bytes</c>
+/// (whole number ≥ 1; required with, and only with, rotation size), <c>create_folder</c> (default true).
+/// Any other key is refused.
+/// </summary>
 public sealed class FileDestinationOptions
 {
     internal static readonly string[] Keys = ["path", "format", "mode", "rotation", "max_bytes", "create_folder"];

@@ -9,6 +9,12 @@ namespace Muxly.Destinations.Webhooks;
 
 /// <summary>
 /// A <c>webhook</c> destination's config, checked. The same parse serves Validate (when saved) and Open (per run).
+/// Keys: <c>url</c> (required, absolute http/https; dynamic values expanded per run), <c>method</c> (POST | PUT | PATCH;
+/// default POST), <c>headers</c> (object of strings), <c>batch_size</c> (1-10000; default 100, and 1 with a template),
+/// <c>body</c> (json_batch | template; default json_batch, or template when <c>body_template</c> is set),
+/// <c>body_template</c>, <c>content_type</c> (default application/json), <c>timeout_seconds</c> (per attempt, &gt; 0 and
+/// ≤ 3600; default 30), <c>max_retries</c> (0-20; default 3), <c>retry_base_ms</c> (0-60000; default 500),
+/// <c>signing</c> (<c>{scheme: standard_webhooks | github, secret}</c>). Any other key is refused.
 /// Header values and the signing secret are never echoed in an error message.
 /// </summary>
 public sealed partial class WebhookDestinationOptions
