@@ -9,6 +9,8 @@ public sealed class DestinationRegistry
     private readonly Dictionary<string, IDestinationType> _types = new(StringComparer.OrdinalIgnoreCase);
 
     public static DestinationRegistry Default { get; } = new DestinationRegistry()
+        .Register(new Files.FileDestination())
+        .Register(new Webhooks.WebhookDestination())
         ;
 
     public DestinationRegistry Register(IDestinationType type)

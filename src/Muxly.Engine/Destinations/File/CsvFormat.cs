@@ -1,0 +1,215 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Muxly.Router.Runs;
+
+namespace Muxly.Destinations.Files;
+
+/// <summary>
+/// csv (RFC 4180): a header row, then one row per record, lines ended by CRLF, UTF-8 without BOM. Nested objects are
+/// flattened into dotted columns (<c>user.name</c>); arrays (and empty objects) are written as compact JSON text; a JSON
+/// null or a missing field is an empty cell. A field is quoted when it holds a comma, a quote or a line break, with
+/// quotes doubled.
+/// <para>
+/// The columns are those of the existing file's header when appending, else of the first record. A later record's
+/// fields that are not columns are left out, with one warning per run; a column the record lacks is an empty cell.
+/// </para>
+/// </summary>
+internal sealed class CsvFormat : RecordFileFormat
+{
+    private static readonly byte[] LineEnd = "\r\n"u8.ToArray();
+    private static readonly JsonSerializerOptions CellJson = new() { Encoder = WriterOptions.Encoder };
+
+    private readonly RunContext _context;
+    private readonly Dictionary<string, JsonNode?> _fields = new(StringComparer.Ordinal);
+    private string[]? _columns;
+    private HashSet<string>? _columnSet;
+    private bool _warnedAboutExtraFields;
+
+    public CsvFormat(RunContext context)
+    {
+        _context = context;
+    }
+
+    /// <summary>The columns in use (null until the first record or existing header fixes them).</summary>
+    public IReadOnlyList<string>? Columns => _columns;
+
+    public override AppendPosition InspectForAppend(FileStream file, string path)
+    {
+        file.Seek(0, SeekOrigin.Begin);
+        var header = ReadFirstRow(file, path);
+        if (header is null)
+        {
+            return AppendPosition.Empty; // nothing but whitespace: written as a new file
+        }
+
+        SetColumns(header);
+        return new AppendPosition(file.Length, true, LastByte(file) == '\n' ? [] : LineEnd);
+    }
+
+    public override void Encode(JsonObject record, bool started, ArrayBufferWriter<byte> output)
+    {
+        _fields.Clear();
+        Flatten(record, null, _fields);
+        if (_columns is null)
+        {
+            SetColumns(_fields.Keys.ToArray());
+        }
+
+        if (!started)
+        {
+            WriteRow(_columns!, output);
+        }
+
+        if (!_warnedAboutExtraFields && _fields.Keys.Any(k => !_columnSet!.Contains(k)))
+        {
+            _warnedAboutExtraFields = true;
+            var extra = _fields.Keys.Where(k => !_columnSet!.Contains(k)).Take(10);
+            _context.Warn($"A record has fields that are not columns of the csv file and were left out ({string.Join(", ", extra)}). " +
+                "The columns come from the first record (or the file's existing header); further records with extra fields are not reported again.");
+        }
+
+        var cells = new string[_columns!.Length];
+        for (var i = 0; i < cells.Length; i++)
+        {
+            cells[i] = _fields.TryGetValue(_columns[i], out var value) ? CellText(value) : string.Empty;
+        }
+
+        WriteRow(cells, output);
+    }
+
+    /// <summary>Fields of a record as CSV columns: nested objects become dotted names, everything else one cell.</summary>
+    internal static void Flatten(JsonObject obj, string? prefix, Dictionary<string, JsonNode?> into)
+    {
+        foreach (var (key, value) in obj)
+        {
+            var name = prefix is null ? key : prefix + "." + key;
+            if (value is JsonObject child && child.Count > 0)
+            {
+                Flatten(child, name, into);
+            }
+            else
+            {
+                into[name] = value;
+            }
+        }
+    }
+
+    internal static string CellText(JsonNode? value) => value switch
+    {
+        null => string.Empty,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Null => string.Empty,
+        _ => value.ToJsonString(CellJson),
+    };
+
+    internal static string Quote(string field)
+    {
+        if (field.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        {
+            return field;
+        }
+
+        return "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    private void SetColumns(string[] columns)
+    {
+        _columns = columns;
+        _columnSet = new HashSet<string>(columns, StringComparer.Ordinal);
+    }
+
+    private static void WriteRow(IReadOnlyList<string> cells, ArrayBufferWriter<byte> output)
+    {
+        var line = new StringBuilder();
+        for (var i = 0; i < cells.Count; i++)
+        {
+            if (i > 0)
+            {
+                line.Append(',');
+            }
+
+            line.Append(Quote(cells[i]));
+        }
+
+        var text = line.ToString();
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        output.Advance(Encoding.UTF8.GetBytes(text, span));
+        output.Write(LineEnd);
+    }
+
+    /// <summary>The file's first row, parsed with RFC 4180 quoting, or null when the file holds only whitespace.</summary>
+    private static string[]? ReadFirstRow(FileStream file, string path)
+    {
+        using var reader = new StreamReader(file, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 4096, leaveOpen: true);
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        var sawAnything = false;
+        int c;
+        while ((c = reader.Read()) >= 0)
+        {
+            var ch = (char)c;
+            if (quoted)
+            {
+                if (ch == '"')
+                {
+                    if (reader.Peek() == '"')
+                    {
+                        reader.Read();
+                        field.Append('"');
+                    }
+                    else
+                    {
+                        quoted = false;
+                    }
+                }
+                else
+                {
+                    field.Append(ch);
+                }
+
+                continue;
+            }
+
+            if (ch is '\r' or '\n')
+            {
+                if (sawAnything)
+                {
+                    break;
+                }
+
+                continue; // blank lines before the header
+            }
+
+            sawAnything = true;
+            if (ch == '"')
+            {
+                quoted = true;
+            }
+            else if (ch == ',')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(ch);
+            }
+        }
+
+        if (quoted)
+        {
+            throw NotAppendable(path, "its header row has a quote that is never closed.");
+        }
+
+        if (!sawAnything)
+        {
+            return null;
+        }
+
+        fields.Add(field.ToString());
+        return fields.ToArray();
+    }
+}
