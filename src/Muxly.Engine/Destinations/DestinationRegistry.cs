@@ -10,7 +10,7 @@ public sealed class DestinationRegistry
 
     public static DestinationRegistry Default { get; } = new DestinationRegistry()
         .Register(new Files.FileDestination())
-        .Register(new Webhooks.WebhookDestination())
+        .Register(new Webhooks.WebhookDestination(settings => new Webhooks.WebhookRequestSigner(settings)))
         ;
 
     public DestinationRegistry Register(IDestinationType type)

@@ -232,6 +232,31 @@ public sealed class WebhookDestinationTests : IClassFixture<LoopbackHttpServer>
         Assert.Empty(_server.Received);
     }
 
+    [Theory]
+    [InlineData("standard_webhooks", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", WebhookScheme.StandardWebhooks)]
+    [InlineData("github", "It's a Secret to Everybody", WebhookScheme.GitHub)]
+    public void The_registered_destination_signs_so_that_the_listener_verifier_accepts_it(string scheme, string secret, WebhookScheme expected)
+    {
+        var config = Config($$""" "batch_size":2, "signing":{"scheme":"{{scheme}}","secret":"{{secret}}"} """);
+        using (var writer = DestinationRegistry.Default.Get("webhook").Open(new DestinationSettings("hook", config), new RunContext(Clock)))
+        {
+            foreach (var record in Records(2))
+            {
+                writer.Write(record);
+            }
+
+            writer.Complete();
+        }
+
+        var request = Assert.Single(_server.Received);
+        var verifier = new WebhookSignatureVerifier(expected, [new WebhookSecret(secret)]);
+        var body = System.Text.Encoding.UTF8.GetBytes(request.Body);
+        var headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase);
+        Assert.True(verifier.Verify(headers, body, DateTimeOffset.UtcNow).IsValid);
+        body[^2] ^= 1; // one changed byte of the body
+        Assert.False(verifier.Verify(headers, body, DateTimeOffset.UtcNow).IsValid);
+    }
+
     [Fact]
     public void Records_waiting_for_a_full_batch_are_not_sent_without_complete()
     {
