@@ -10,6 +10,8 @@ public sealed class ConnectorRegistry
     private readonly Dictionary<string, IConnectorType> _types = new(StringComparer.OrdinalIgnoreCase);
 
     public static ConnectorRegistry Default { get; } = new ConnectorRegistry()
+        .Register(new Files.FileConnector())
+        .Register(new Api.ApiConnector())
         ;
 
     public ConnectorRegistry Register(IConnectorType type)
