@@ -35,9 +35,9 @@ Describe 'Connector cmdlets' {
         }
 
         It 'lists connectors sorted by name, filtered by type' {
-            'b', 'a', 'c' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType $(if ($_ -eq 'c') { 'file' } else { 'api' }) } | Out-Null
+            'b', 'a', 'c' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType $(if ($_ -eq 'c') { 'file' } else { 'api' }) -ConnectionSettings $(if ($_ -eq 'c') { @{ path = '/data/in.jsonl' } } else { @{ url = 'https://api.example.test' } }) } | Out-Null
             (Get-MuxlyConnector).Name | Should -Be @('a', 'b', 'c')
-            (Get-MuxlyConnector -ConnectorType file).Name | Should -Be 'c'
+            (Get-MuxlyConnector -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' }).Name | Should -Be 'c'
         }
 
         It 'writes ObjectNotFound for a missing exact name but nothing for an unmatched wildcard' {
@@ -68,7 +68,7 @@ Describe 'Connector cmdlets' {
 
         It 'stores -Credential as basic auth without showing the password' {
             $credential = [pscredential]::new('svc', (ConvertTo-SecureString 'p@ss' -AsPlainText -Force))
-            $c = New-MuxlyConnector -Name basic -ConnectorType api -Credential $credential -Verbose 4>&1 | Where-Object { $_ -is [Muxly.Connector] }
+            $c = New-MuxlyConnector -Name basic -ConnectorType api -ConnectionSettings @{ url = 'https://api.example.test' } -Credential $credential -Verbose 4>&1 | Where-Object { $_ -is [Muxly.Connector] }
             $auth = $c.AuthSettings | ConvertFrom-Json
             $auth.type | Should -Be 'basic'
             $auth.username | Should -Be 'svc'
@@ -76,7 +76,7 @@ Describe 'Connector cmdlets' {
         }
 
         It 'keeps stored secrets when a masked object is piped back into Set' {
-            New-MuxlyConnector -Name roundtrip -ConnectorType api -AuthSettings @{ type = 'bearer'; token = 'tok-789' } | Out-Null
+            New-MuxlyConnector -Name roundtrip -ConnectorType api -ConnectionSettings @{ url = 'https://api.example.test' } -AuthSettings @{ type = 'bearer'; token = 'tok-789' } | Out-Null
             $c = Get-MuxlyConnector roundtrip
             Set-MuxlyConnector -Name roundtrip -AuthSettings $c.AuthSettings -ConnectionSettings @{ url = 'https://new.test' }
             Invoke-Sql -Database $Db -Sql "SELECT auth_settings FROM connectors WHERE name = 'roundtrip'" -Scalar | Should -Match 'tok-789'
@@ -85,7 +85,7 @@ Describe 'Connector cmdlets' {
 
     Context 'pipelines' {
         It 'disables connectors piped from Get by wildcard and enables them by property name' {
-            'api-1', 'api-2', 'file-1' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType api } | Out-Null
+            'api-1', 'api-2', 'file-1' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType api -ConnectionSettings @{ url = 'https://api.example.test' } } | Out-Null
             Get-MuxlyConnector api* | Disable-MuxlyConnector
             (Get-MuxlyConnector | Where-Object { -not $_.Enabled }).Name | Should -Be @('api-1', 'api-2')
             [pscustomobject]@{ Name = 'api-1' } | Enable-MuxlyConnector -PassThru | ForEach-Object Enabled | Should -BeTrue
@@ -94,12 +94,12 @@ Describe 'Connector cmdlets' {
         }
 
         It 'gets connectors from names on the pipeline' {
-            'x', 'y' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType file } | Out-Null
+            'x', 'y' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } } | Out-Null
             ('y', 'x' | Get-MuxlyConnector).Name | Should -Be @('y', 'x')
         }
 
         It 'emits nothing from Set, Enable and Disable unless -PassThru' {
-            New-MuxlyConnector -Name quiet -ConnectorType file | Out-Null
+            New-MuxlyConnector -Name quiet -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
             Set-MuxlyConnector -Name quiet -ConnectionSettings @{ path = '/tmp/a.json' } | Should -BeNullOrEmpty
             Disable-MuxlyConnector -Name quiet | Should -BeNullOrEmpty
             (Set-MuxlyConnector -Name quiet -NewName loud -PassThru).Name | Should -Be 'loud'
@@ -108,9 +108,9 @@ Describe 'Connector cmdlets' {
 
     Context 'changes and -WhatIf' {
         It 'changes nothing under -WhatIf' {
-            New-MuxlyConnector -Name w -ConnectorType file -WhatIf | Should -BeNullOrEmpty
+            New-MuxlyConnector -Name w -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } -WhatIf | Should -BeNullOrEmpty
             Get-MuxlyConnector | Should -BeNullOrEmpty
-            New-MuxlyConnector -Name w -ConnectorType file | Out-Null
+            New-MuxlyConnector -Name w -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
             Set-MuxlyConnector -Name w -NewName w2 -WhatIf
             Disable-MuxlyConnector -Name w -WhatIf
             Remove-MuxlyConnector -Name w -WhatIf
@@ -120,7 +120,7 @@ Describe 'Connector cmdlets' {
         }
 
         It 'refuses to rename onto an existing name' {
-            'one', 'two' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType file } | Out-Null
+            'one', 'two' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } } | Out-Null
             Set-MuxlyConnector -Name one -NewName TWO -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'MuxlyConnectorAlreadyExists*'
             (Get-MuxlyConnector).Name | Should -Be @('one', 'two')
@@ -130,7 +130,7 @@ Describe 'Connector cmdlets' {
     Context 're-runnable setup' {
         It 'fails with ResourceExists on a duplicate name, and updates in place with -Force' {
             $first = New-MuxlyConnector -Name dup -ConnectorType api -ConnectionSettings @{ url = 'https://a.test' }
-            New-MuxlyConnector -Name dup -ConnectorType api -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            New-MuxlyConnector -Name dup -ConnectorType api -ConnectionSettings @{ url = 'https://api.example.test' } -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeLike 'MuxlyConnectorAlreadyExists*'
             $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
 
@@ -143,7 +143,7 @@ Describe 'Connector cmdlets' {
 
     Context 'removal' {
         It 'removes a connector and, by cascade, its routes and jobs' {
-            $c = New-MuxlyConnector -Name doomed -ConnectorType file
+            $c = New-MuxlyConnector -Name doomed -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' }
             Invoke-Sql -Database $Db -Sql "INSERT INTO routes (id, name, connector_id) VALUES ('r1', 'route', '$($c.Id)');
                 INSERT INTO scheduler_jobs (id, name, job_type, connector_id, action_type, action_params) VALUES ('j1', 'job', 'manual', '$($c.Id)', 'fetch', '{}');" | Out-Null
             Remove-MuxlyConnector -Name doomed -Force
@@ -153,7 +153,7 @@ Describe 'Connector cmdlets' {
         }
 
         It 'asks for confirmation: a non-interactive session without -Force removes nothing' {
-            New-MuxlyConnector -Name kept -ConnectorType file | Out-Null
+            New-MuxlyConnector -Name kept -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
             $result = Invoke-ChildPwsh -Script "Remove-MuxlyConnector -Database '$Db' -Name kept"
             $result.ExitCode | Should -Not -Be 0
             (Get-MuxlyConnector kept).Name | Should -Be 'kept'
@@ -173,7 +173,7 @@ Describe 'Connector cmdlets' {
             @{ Case = 'a wildcard in the name'; Arguments = @{ Name = 'a*'; ConnectorType = 'api' }; ErrorId = 'MuxlyConnectorNameInvalid' }
             @{ Case = 'a bad id'; Arguments = @{ Name = 'x'; ConnectorType = 'api'; Id = 'has space' }; ErrorId = 'MuxlyConnectorIdInvalid' }
         ) {
-            New-MuxlyConnector -Name keep -ConnectorType file | Out-Null
+            New-MuxlyConnector -Name keep -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
             $failure = $null
             try { New-MuxlyConnector @Arguments -ErrorAction Stop } catch { $failure = $_ }
             $failure | Should -Not -BeNullOrEmpty
@@ -185,7 +185,7 @@ Describe 'Connector cmdlets' {
 
     Context 'completion' {
         It 'completes connector names from the database' {
-            'alpha', 'alps', 'beta' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType file } | Out-Null
+            'alpha', 'alps', 'beta' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } } | Out-Null
             $line = "Get-MuxlyConnector -Database '$Db' -Name al"
             $completions = TabExpansion2 -inputScript $line -cursorColumn $line.Length
             $completions.CompletionMatches.CompletionText | Should -Be @('alpha', 'alps')

@@ -10,12 +10,12 @@ Describe 'Choosing the database' {
     It 'uses -Database over the session default, the session default over $env:MUXLY_DATABASE, and that over the per-user file' {
         $result = Invoke-ChildPwsh -Environment @{ MUXLY_DATABASE = "$Folder/env.db"; XDG_DATA_HOME = "$Folder/xdg"; HOME = $Folder } -Script @"
             (Get-MuxlyDatabase -ErrorAction SilentlyContinue -ErrorVariable e).Path
-            New-MuxlyConnector -Name from-env -ConnectorType file | Out-Null
+            New-MuxlyConnector -Name from-env -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
             'ENV:' + (Get-MuxlyDatabase).Path + ':' + (Get-MuxlyDatabase).Source
             Connect-MuxlyDatabase -Path '$Folder/session.db'
-            New-MuxlyConnector -Name from-session -ConnectorType file | Out-Null
+            New-MuxlyConnector -Name from-session -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
             'SESSION:' + (Get-MuxlyDatabase).Path + ':' + (Get-MuxlyDatabase).Source
-            New-MuxlyConnector -Database '$Folder/param.db' -Name from-param -ConnectorType file | Out-Null
+            New-MuxlyConnector -Database '$Folder/param.db' -Name from-param -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
             'PARAM:' + (Get-MuxlyConnector -Database '$Folder/param.db').Name
 "@
         $result.ExitCode | Should -Be 0 -Because $result.Output
@@ -24,7 +24,7 @@ Describe 'Choosing the database' {
         $result.Output | Should -Match 'PARAM:from-param'
         Test-Path "$Folder/env.db" | Should -BeTrue
 
-        $default = Invoke-ChildPwsh -Environment @{ MUXLY_DATABASE = $null; XDG_DATA_HOME = "$Folder/xdg" } -Script "New-MuxlyConnector -Name d -ConnectorType file | Out-Null; (Get-MuxlyDatabase).Path"
+        $default = Invoke-ChildPwsh -Environment @{ MUXLY_DATABASE = $null; XDG_DATA_HOME = "$Folder/xdg" } -Script "New-MuxlyConnector -Name d -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null; (Get-MuxlyDatabase).Path"
         $default.ExitCode | Should -Be 0 -Because $default.Output
         $default.Output | Should -Be "$Folder/xdg/muxly/muxly.db"
     }
@@ -115,7 +115,7 @@ Describe 'Migrations' {
         $db = "$Folder/newer.db"
         Connect-MuxlyDatabase -Path $db
         Invoke-Sql -Database $db -Sql "INSERT INTO schema_migrations (version, name, checksum) VALUES (99, 'future', 'x'); PRAGMA user_version = 99;" | Out-Null
-        $result = Invoke-ChildPwsh -Script "New-MuxlyConnector -Database '$db' -Name x -ConnectorType file"
+        $result = Invoke-ChildPwsh -Script "New-MuxlyConnector -Database '$db' -Name x -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' }"
         $result.ExitCode | Should -Not -Be 0
         $result.Output | Should -Match 'schema version 99.*newer Muxly'
         Invoke-Sql -Database $db -Sql 'SELECT count(*) FROM connectors' -Scalar | Should -Be 0
@@ -140,10 +140,10 @@ Describe 'Bad database paths' {
 
     It 'refuses a read-only database file' {
         $db = "$Folder/ro.db"
-        New-MuxlyConnector -Database $db -Name x -ConnectorType file | Out-Null
+        New-MuxlyConnector -Database $db -Name x -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
         [IO.File]::SetUnixFileMode($db, 'UserRead, GroupRead, OtherRead')
         $failure = $null
-        try { New-MuxlyConnector -Database $db -Name y -ConnectorType file -ErrorAction Stop } catch { $failure = $_ }
+        try { New-MuxlyConnector -Database $db -Name y -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } -ErrorAction Stop } catch { $failure = $_ }
         $failure.FullyQualifiedErrorId | Should -BeLike 'MuxlyDatabaseReadOnly*'
         $failure.CategoryInfo.Category | Should -Be 'PermissionDenied'
         [IO.File]::SetUnixFileMode($db, 'UserRead, UserWrite')
@@ -173,8 +173,8 @@ Describe 'Backup-MuxlyDatabase' {
 
     It 'writes a consistent copy while another process keeps writing' {
         $db = "$Folder/live.db"
-        New-MuxlyConnector -Database $db -Name seed -ConnectorType file | Out-Null
-        $writer = Start-ChildPwsh -Folder $Folder -Name writer -Script "1..150 | ForEach-Object { New-MuxlyConnector -Database '$db' -Name ('w' + `$_) -ConnectorType file | Out-Null }"
+        New-MuxlyConnector -Database $db -Name seed -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
+        $writer = Start-ChildPwsh -Folder $Folder -Name writer -Script "1..150 | ForEach-Object { New-MuxlyConnector -Database '$db' -Name ('w' + `$_) -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null }"
         try {
             Start-Sleep -Milliseconds 1500
             $backup = Backup-MuxlyDatabase -Database $db -Destination "$Folder/copy.db"
@@ -192,7 +192,7 @@ Describe 'Backup-MuxlyDatabase' {
 
     It 'refuses to overwrite an existing file unless -Force' {
         $db = "$Folder/a.db"
-        New-MuxlyConnector -Database $db -Name x -ConnectorType file | Out-Null
+        New-MuxlyConnector -Database $db -Name x -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
         Set-Content "$Folder/exists.db" 'old'
         Backup-MuxlyDatabase -Database $db -Destination "$Folder/exists.db" -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'MuxlyBackupDestinationExists*'

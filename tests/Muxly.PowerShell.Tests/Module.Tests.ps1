@@ -18,7 +18,7 @@ Describe 'Importing the module' {
     It 'loads the native SQLite library on first use' {
         $folder = New-TestFolder
         try {
-            $result = Invoke-ChildPwsh -Script "New-MuxlyConnector -Database '$folder/a.db' -Name one -ConnectorType file | Out-Null; (Get-MuxlyConnector -Database '$folder/a.db').Name"
+            $result = Invoke-ChildPwsh -Script "New-MuxlyConnector -Database '$folder/a.db' -Name one -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null; (Get-MuxlyConnector -Database '$folder/a.db').Name"
             $result.ExitCode | Should -Be 0
             $result.Output | Should -Be 'one'
         }
@@ -29,11 +29,11 @@ Describe 'Importing the module' {
         $folder = New-TestFolder
         try {
             Import-Module $ModulePath
-            New-MuxlyConnector -Database "$folder/a.db" -Name first -ConnectorType file | Out-Null
+            New-MuxlyConnector -Database "$folder/a.db" -Name first -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
             $names = Start-ThreadJob -ScriptBlock {
                 param($module, $database)
                 Import-Module $module
-                New-MuxlyConnector -Database $database -Name second -ConnectorType file | Out-Null
+                New-MuxlyConnector -Database $database -Name second -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
                 (Get-MuxlyConnector -Database $database).Name
             } -ArgumentList $ModulePath, "$folder/a.db" | Receive-Job -Wait -AutoRemoveJob -ErrorAction Stop
             $names | Should -Be @('first', 'second')

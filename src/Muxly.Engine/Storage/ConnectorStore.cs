@@ -44,6 +44,11 @@ public sealed class ConnectorStore : NamedEntityStore<Connector>
     {
         var name = Names.Validate(definition.Name, Noun);
         var type = ConnectorTypes.Require(definition.ConnectorType);
+        if (definition.Id is not null)
+        {
+            Names.ValidateId(definition.Id, Noun);
+        }
+
         Validate(type, definition.ConnectionSettings, definition.AuthSettings);
         return CreateOrUpdate(name, definition.Id, force,
             insert: (connection, transaction, id) =>

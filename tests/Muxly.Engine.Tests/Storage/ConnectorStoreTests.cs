@@ -204,11 +204,11 @@ public sealed class ConnectorStoreTests : IDisposable
     {
         var created = _connectors.Create(Definition("orders"), force: false).Item;
 
-        var updated = _connectors.Update(created.Id, new ConnectorChanges(Name: "sales-orders", ConnectorType: "file"));
+        var updated = _connectors.Update(created.Id, new ConnectorChanges(Name: "sales-orders", ConnectorType: "powershell"));
 
         Assert.Equal(created.Id, updated.Id);
         Assert.Equal("sales-orders", updated.Name);
-        Assert.Equal("file", updated.ConnectorType);
+        Assert.Equal("powershell", updated.ConnectorType);
         Assert.Null(_connectors.FindByName("orders"));
         Assert.True(updated.UpdatedAt >= created.UpdatedAt);
     }
@@ -339,6 +339,6 @@ public sealed class ConnectorStoreTests : IDisposable
         Assert.Equal("""{"type":"bearer","token":"t-456"}""", reimported.Item.AuthSettingsUnmasked);
     }
 
-    private static ConnectorDefinition Definition(string name, string type = "api", string connection = "{}", string auth = "{}") =>
+    private static ConnectorDefinition Definition(string name, string type = "database", string connection = "{}", string auth = "{}") =>
         new(name, type, JsonNode.Parse(connection)!.AsObject(), JsonNode.Parse(auth)!.AsObject());
 }

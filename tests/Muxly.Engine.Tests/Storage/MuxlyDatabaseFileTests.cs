@@ -121,7 +121,7 @@ public sealed class MuxlyDatabaseFileTests : IDisposable
         }
 
         var store = _temp.OpenStore();
-        var connector = store.Connectors.Create(new ConnectorDefinition("handles", "file", new(), new()), force: false).Item;
+        var connector = store.Connectors.Create(new ConnectorDefinition("handles", "database", new(), new()), force: false).Item;
         store.Connectors.SetEnabled(connector.Id, false);
         store.Settings.Set("retry.base_delay_seconds", 9);
         _ = store.Settings.List();

@@ -98,8 +98,8 @@ public sealed class MuxlyDatabaseSchemaTests : IDisposable
     public void DeletingConnector_DeletesItsRoutesJobsAndWhatHangsOffTheJobs()
     {
         var store = _temp.OpenStore();
-        var doomed = store.Connectors.Create(new ConnectorDefinition("doomed", "api", new(), new()), force: false).Item;
-        var kept = store.Connectors.Create(new ConnectorDefinition("kept", "api", new(), new()), force: false).Item;
+        var doomed = store.Connectors.Create(new ConnectorDefinition("doomed", "database", new(), new()), force: false).Item;
+        var kept = store.Connectors.Create(new ConnectorDefinition("kept", "database", new(), new()), force: false).Item;
         store.Database.Write((connection, transaction) =>
         {
             InsertRoute(connection, transaction, "r1", "doomed-route", doomed.Id);

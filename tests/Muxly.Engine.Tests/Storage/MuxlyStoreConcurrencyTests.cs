@@ -26,7 +26,7 @@ public sealed class MuxlyStoreConcurrencyTests : IDisposable
             var store = MuxlyStore.Open(_temp.FilePath);
             for (var i = 0; i < WritesEach; i++)
             {
-                store.Connectors.Create(new ConnectorDefinition($"w{writer}-c{i}", "api", new JsonObject { ["n"] = i }, new JsonObject()), force: false);
+                store.Connectors.Create(new ConnectorDefinition($"w{writer}-c{i}", "database", new JsonObject { ["n"] = i }, new JsonObject()), force: false);
                 store.Settings.Set($"custom.w{writer}.k{i}", i);
             }
         }));
@@ -49,7 +49,7 @@ public sealed class MuxlyStoreConcurrencyTests : IDisposable
         {
             while (!stop.IsCancellationRequested)
             {
-                store.Connectors.Create(new ConnectorDefinition($"c{inserted}", "file", new JsonObject(), new JsonObject()), force: false);
+                store.Connectors.Create(new ConnectorDefinition($"c{inserted}", "database", new JsonObject(), new JsonObject()), force: false);
                 Interlocked.Increment(ref inserted);
             }
         });
@@ -76,7 +76,7 @@ public sealed class MuxlyStoreConcurrencyTests : IDisposable
     public void BackupTo_CopiesEverythingAndTheCopyOpensAsAMuxlyDatabase()
     {
         var store = _temp.OpenStore();
-        store.Connectors.Create(new ConnectorDefinition("orders", "api", new JsonObject(), new JsonObject { ["token"] = "t" }), force: false);
+        store.Connectors.Create(new ConnectorDefinition("orders", "database", new JsonObject(), new JsonObject { ["token"] = "t" }), force: false);
         store.Settings.Set("retry.base_delay_seconds", 9);
         var backupPath = _temp.PathFor("copy.db");
 
