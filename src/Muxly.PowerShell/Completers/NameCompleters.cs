@@ -2,7 +2,9 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using Muxly.Connectors;
+using Muxly.Destinations;
 using Muxly.PowerShell.Infrastructure;
+using Muxly.Router.Transformations;
 using Muxly.Storage;
 
 namespace Muxly.PowerShell.Completers;
@@ -59,6 +61,9 @@ public sealed class EntityNameCompleter : IArgumentCompleter
     {
         ["MuxlyConnector"] = store => store.Connectors.List().Select(c => c.Name),
         ["MuxlySetting"] = store => store.Settings.List().Select(s => s.Key),
+        ["MuxlyDestination"] = store => store.Destinations.List().Select(d => d.Name),
+        ["MuxlyRule"] = store => store.Rules.List().Select(r => r.Name),
+        ["MuxlyRoute"] = store => store.Routes.List().Select(r => r.Name),
     };
 
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
@@ -82,6 +87,18 @@ public sealed class ConnectorNameCompleter : DatabaseNameCompleter
     protected override IEnumerable<string> Names(MuxlyStore store) => store.Connectors.List().Select(c => c.Name);
 }
 
+/// <summary>Destination names.</summary>
+public sealed class DestinationNameCompleter : DatabaseNameCompleter
+{
+    protected override IEnumerable<string> Names(MuxlyStore store) => store.Destinations.List().Select(d => d.Name);
+}
+
+/// <summary>Rule names.</summary>
+public sealed class RuleNameCompleter : DatabaseNameCompleter
+{
+    protected override IEnumerable<string> Names(MuxlyStore store) => store.Rules.List().Select(r => r.Name);
+}
+
 /// <summary>Setting keys, stored and known.</summary>
 public sealed class SettingKeyCompleter : DatabaseNameCompleter
 {
@@ -94,4 +111,20 @@ public sealed class ConnectorTypeCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
         DatabaseNameCompleter.Complete(ConnectorTypes.Names, wordToComplete);
+}
+
+/// <summary>Destination types: needs no database.</summary>
+public sealed class DestinationTypeCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        DatabaseNameCompleter.Complete(DestinationTypes.Names, wordToComplete);
+}
+
+/// <summary>Transformation types: needs no database.</summary>
+public sealed class TransformationTypeCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        DatabaseNameCompleter.Complete(TransformationRegistry.Default.Names, wordToComplete);
 }
