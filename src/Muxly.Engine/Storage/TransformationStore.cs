@@ -91,6 +91,59 @@ public sealed class TransformationStore
         });
     }
 
+    /// <summary>Checks transformations as <see cref="ReplaceForRule"/> would, without saving anything.</summary>
+    public void Validate(IEnumerable<TransformationStep> steps) => _database.Read(connection =>
+    {
+        foreach (var step in steps)
+        {
+            Validate(connection, null, step.Type, step.Config ?? new JsonObject());
+        }
+
+        return true;
+    });
+
+    /// <summary>
+    /// Makes a rule's transformations exactly <paramref name="steps"/>, in that order (what a re-runnable setup script
+    /// declares). Returns false, writing nothing, when the rule already has exactly these.
+    /// </summary>
+    public bool ReplaceForRule(string ruleId, IReadOnlyList<TransformationStep> steps) => _database.Write((connection, transaction) =>
+    {
+        var wanted = steps.Select(step =>
+        {
+            var config = step.Config ?? new JsonObject();
+            return (Type: Validate(connection, transaction, step.Type, config), Config: config.ToJson());
+        }).ToList();
+        var existing = Query(connection, transaction, $"SELECT {Columns} WHERE t.rule_id = $key ORDER BY t.sequence_order, t.created_at", ruleId);
+        if (existing.Select(t => (Type: t.TransformationType, t.Config)).SequenceEqual(wanted))
+        {
+            return false;
+        }
+
+        using (var clear = Command(connection, transaction, "DELETE FROM rule_transformations WHERE rule_id = $rule"))
+        {
+            clear.Parameters.AddWithValue("$rule", ruleId);
+            clear.ExecuteNonQuery();
+        }
+
+        var now = SqliteValues.FormatTimestamp(DateTimeOffset.UtcNow);
+        for (var i = 0; i < wanted.Count; i++)
+        {
+            using var insert = Command(connection, transaction, """
+                INSERT INTO rule_transformations (id, rule_id, transformation_type, config, sequence_order, created_at, updated_at)
+                VALUES ($id, $rule, $type, $config, $order, $now, $now)
+                """);
+            insert.Parameters.AddWithValue("$id", Names.NewId());
+            insert.Parameters.AddWithValue("$rule", ruleId);
+            insert.Parameters.AddWithValue("$type", wanted[i].Type);
+            insert.Parameters.AddWithValue("$config", wanted[i].Config);
+            insert.Parameters.AddWithValue("$order", i + 1);
+            insert.Parameters.AddWithValue("$now", now);
+            insert.ExecuteNonQuery();
+        }
+
+        return true;
+    });
+
     public void Remove(string id) => _database.Write((connection, transaction) =>
     {
         var existing = Query(connection, transaction, $"SELECT {Columns} WHERE t.id = $key", id).FirstOrDefault() ?? throw NotFound(id);
@@ -103,7 +156,7 @@ public sealed class TransformationStore
     public static MuxlyException NotFound(string id) =>
         new(MuxlyErrorKind.NotFound, "MuxlyTransformationNotFound", $"No transformation has the id '{id}'.", id);
 
-    private string Validate(SqliteConnection connection, SqliteTransaction transaction, string type, JsonObject config) =>
+    private string Validate(SqliteConnection connection, SqliteTransaction? transaction, string type, JsonObject config) =>
         _registry.Validate(type, config, connectorExists: name =>
         {
             using var find = Command(connection, transaction, "SELECT count(*) FROM connectors WHERE id = $key OR name = $key COLLATE NOCASE");

@@ -2,7 +2,9 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using Muxly.Connectors;
+using Muxly.Destinations;
 using Muxly.PowerShell.Infrastructure;
+using Muxly.Router.Transformations;
 using Muxly.Storage;
 
 namespace Muxly.PowerShell.Completers;
@@ -115,4 +117,20 @@ public sealed class ConnectorTypeCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
         DatabaseNameCompleter.Complete(ConnectorTypes.Names, wordToComplete);
+}
+
+/// <summary>Destination types: needs no database.</summary>
+public sealed class DestinationTypeCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        DatabaseNameCompleter.Complete(DestinationTypes.Names, wordToComplete);
+}
+
+/// <summary>Transformation types: needs no database.</summary>
+public sealed class TransformationTypeCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        DatabaseNameCompleter.Complete(TransformationRegistry.Default.Names, wordToComplete);
 }

@@ -1,0 +1,194 @@
+using System.Management.Automation;
+using Muxly.PowerShell.Completers;
+using Muxly.PowerShell.Infrastructure;
+using Muxly.Storage;
+
+namespace Muxly.PowerShell.Commands.Routes;
+
+/// <summary>
+/// Gets routes by name (wildcards), id, or all; -Connector narrows to routes reading from given connectors. A piped
+/// connector binds by value to -ConnectorObject (its own set), so its Name never reaches the route's -Name.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "MuxlyRoute", DefaultParameterSetName = ByName, HelpUri = HelpLinks.Base + "Get-MuxlyRoute.md")]
+[OutputType(typeof(Route))]
+public sealed class GetMuxlyRouteCommand : GetNamedEntityCmdlet<Route>
+{
+    private const string ByConnector = "ByConnector";
+    private NameFilter? _connectors;
+
+    /// <summary>Only routes reading from one of these connectors (names with wildcards, or ids).</summary>
+    [Parameter(ParameterSetName = ByName)]
+    [Parameter(ParameterSetName = ById)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConnectorNameCompleter))]
+    public string[]? Connector { get; set; }
+
+    /// <summary>Connectors from Get-MuxlyConnector: the routes that read from them.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByConnector, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public Connector[]? ConnectorObject { get; set; }
+
+    protected override NamedEntityStore<Route> Entities => Store.Routes;
+
+    protected override bool Matches(Route item) => (_connectors ??= new NameFilter(Connector)).Matches([item.Connector, item.ConnectorId]);
+
+    protected override void Process()
+    {
+        if (ConnectorObject is null)
+        {
+            base.Process();
+            return;
+        }
+
+        var ids = ConnectorObject.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        WriteObject(Store.Routes.List().Where(r => ids.Contains(r.ConnectorId)), enumerateCollection: true);
+    }
+}
+
+/// <summary>Creates a route; with -Force an existing one of that name is updated in place.</summary>
+[Cmdlet(VerbsCommon.New, "MuxlyRoute", SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "New-MuxlyRoute.md")]
+[OutputType(typeof(Route))]
+public sealed class NewMuxlyRouteCommand : MuxlyCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The connector's name or id.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ConnectorNameCompleter))]
+    public string Connector { get; set; } = string.Empty;
+
+    /// <summary>Rule names or ids.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Rules")]
+    [ArgumentCompleter(typeof(RuleNameCompleter))]
+    public string[]? Rule { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateSet("continue", "fail")]
+    public string ErrorMode { get; set; } = "continue";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DestinationNameCompleter))]
+    public string? DeadLetterDestination { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DestinationNameCompleter))]
+    public string? UnmatchedDestination { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Id { get; set; }
+
+    [Parameter]
+    public SwitchParameter Disabled { get; set; }
+
+    /// <summary>Update an existing route of the same name instead of failing.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void Process()
+    {
+        ForItem(Name, () =>
+        {
+            var definition = new RouteDefinition(Name, Connector, Rule, ErrorMode, DeadLetterDestination, UnmatchedDestination, !Disabled.IsPresent, Id);
+            Muxly.Names.Validate(definition.Name, "Route");
+            if (!ShouldProcess($"route '{Name.Trim()}' (connector '{Connector}')", Force ? "Create or update" : "Create"))
+            {
+                return;
+            }
+
+            var result = Store.Routes.Create(definition, Force);
+            if (!result.Created)
+            {
+                WriteVerbose(result.Changed ? $"Updated the existing route '{result.Item.Name}'." : $"The route '{result.Item.Name}' is already as requested.");
+            }
+
+            WriteObject(result.Item);
+        });
+    }
+}
+
+/// <summary>Changes a route's name, connector, rules, error handling or state.</summary>
+[Cmdlet(VerbsCommon.Set, "MuxlyRoute", SupportsShouldProcess = true, DefaultParameterSetName = ByName, HelpUri = HelpLinks.Base + "Set-MuxlyRoute.md")]
+[OutputType(typeof(Route))]
+public sealed class SetMuxlyRouteCommand : NamedEntityTargetCmdlet<Route>
+{
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? NewName { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConnectorNameCompleter))]
+    public string? Connector { get; set; }
+
+    /// <summary>Replaces the list of rules; an empty list removes them all.</summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    [ArgumentCompleter(typeof(RuleNameCompleter))]
+    public string[]? Rule { get; set; }
+
+    [Parameter]
+    [ValidateSet("continue", "fail")]
+    public string? ErrorMode { get; set; }
+
+    /// <summary>An empty string removes the dead-letter destination.</summary>
+    [Parameter]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(DestinationNameCompleter))]
+    public string? DeadLetterDestination { get; set; }
+
+    /// <summary>An empty string removes the destination for unmatched records.</summary>
+    [Parameter]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(DestinationNameCompleter))]
+    public string? UnmatchedDestination { get; set; }
+
+    [Parameter]
+    public bool? Enabled { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override NamedEntityStore<Route> Entities => Store.Routes;
+
+    protected override string Action => "Update";
+
+    protected override void ProcessTarget(Route target)
+    {
+        var updated = Store.Routes.Update(target.Id, new RouteChanges(NewName, Connector, Rule, ErrorMode, DeadLetterDestination, UnmatchedDestination, Enabled));
+        if (PassThru)
+        {
+            WriteObject(updated);
+        }
+    }
+}
+
+/// <summary>Deletes routes (and their links to rules, which stay): asks first unless -Force.</summary>
+[Cmdlet(VerbsCommon.Remove, "MuxlyRoute", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByName, HelpUri = HelpLinks.Base + "Remove-MuxlyRoute.md")]
+[OutputType(typeof(void))]
+public sealed class RemoveMuxlyRouteCommand : RemoveNamedEntityCmdlet<Route>
+{
+    protected override NamedEntityStore<Route> Entities => Store.Routes;
+}
+
+/// <summary>Enables routes.</summary>
+[Cmdlet(VerbsLifecycle.Enable, "MuxlyRoute", SupportsShouldProcess = true, DefaultParameterSetName = ByName, HelpUri = HelpLinks.Base + "Enable-MuxlyRoute.md")]
+[OutputType(typeof(Route))]
+public sealed class EnableMuxlyRouteCommand : SetEnabledCmdlet<Route>
+{
+    protected override NamedEntityStore<Route> Entities => Store.Routes;
+
+    protected override bool Enable => true;
+}
+
+/// <summary>Disables routes.</summary>
+[Cmdlet(VerbsLifecycle.Disable, "MuxlyRoute", SupportsShouldProcess = true, DefaultParameterSetName = ByName, HelpUri = HelpLinks.Base + "Disable-MuxlyRoute.md")]
+[OutputType(typeof(Route))]
+public sealed class DisableMuxlyRouteCommand : SetEnabledCmdlet<Route>
+{
+    protected override NamedEntityStore<Route> Entities => Store.Routes;
+
+    protected override bool Enable => false;
+}
