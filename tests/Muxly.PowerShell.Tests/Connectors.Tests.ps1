@@ -37,7 +37,7 @@ Describe 'Connector cmdlets' {
         It 'lists connectors sorted by name, filtered by type' {
             'b', 'a', 'c' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType $(if ($_ -eq 'c') { 'file' } else { 'api' }) -ConnectionSettings $(if ($_ -eq 'c') { @{ path = '/data/in.jsonl' } } else { @{ url = 'https://api.example.test' } }) } | Out-Null
             (Get-MuxlyConnector).Name | Should -Be @('a', 'b', 'c')
-            (Get-MuxlyConnector -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' }).Name | Should -Be 'c'
+            (Get-MuxlyConnector -ConnectorType file).Name | Should -Be 'c'
         }
 
         It 'writes ObjectNotFound for a missing exact name but nothing for an unmatched wildcard' {

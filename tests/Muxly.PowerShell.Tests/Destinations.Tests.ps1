@@ -31,7 +31,7 @@ Describe 'Destination cmdlets' {
             $d = New-MuxlyDestination -Name hook -DestinationType webhook -Config '{"url":"https://hooks.example.test/in"}' -Id 'hook-1' -Disabled
             $d.Id | Should -Be 'hook-1'
             $d.Enabled | Should -BeFalse
-            New-MuxlyDestination -Name files -DestinationType file | Out-Null
+            New-MuxlyDestination -Name files -DestinationType file -Config @{ path = '/data/out.jsonl' } | Out-Null
             (Get-MuxlyDestination).Name | Should -Be @('files', 'hook')
             (Get-MuxlyDestination -DestinationType webhook).Name | Should -Be 'hook'
         }
@@ -55,7 +55,7 @@ Describe 'Destination cmdlets' {
 
     Context 'pipelines, -PassThru and -WhatIf' {
         It 'disables destinations piped from Get and enables them by property name' {
-            'd-1', 'd-2', 'other' | ForEach-Object { New-MuxlyDestination -Name $_ -DestinationType file } | Out-Null
+            'd-1', 'd-2', 'other' | ForEach-Object { New-MuxlyDestination -Name $_ -DestinationType file -Config @{ path = '/data/out.jsonl' } } | Out-Null
             Get-MuxlyDestination d-* | Disable-MuxlyDestination
             (Get-MuxlyDestination | Where-Object { -not $_.Enabled }).Name | Should -Be @('d-1', 'd-2')
             [pscustomobject]@{ Name = 'd-1' } | Enable-MuxlyDestination -PassThru | ForEach-Object Enabled | Should -BeTrue
@@ -64,18 +64,18 @@ Describe 'Destination cmdlets' {
         }
 
         It 'emits nothing from Set unless -PassThru' {
-            New-MuxlyDestination -Name quiet -DestinationType file | Out-Null
+            New-MuxlyDestination -Name quiet -DestinationType file -Config @{ path = '/data/out.jsonl' } | Out-Null
             Set-MuxlyDestination -Name quiet -Config @{ path = '/tmp/a.json' } | Should -BeNullOrEmpty
-            $changed = Set-MuxlyDestination -Name quiet -NewName loud -DestinationType webhook -Enabled $false -PassThru
+            $changed = Set-MuxlyDestination -Name quiet -NewName loud -DestinationType webhook -Config @{ url = 'https://hooks.example.test/in' } -Enabled $false -PassThru
             $changed.Name | Should -Be 'loud'
             $changed.DestinationType | Should -Be 'webhook'
             $changed.Enabled | Should -BeFalse
         }
 
         It 'changes nothing under -WhatIf' {
-            New-MuxlyDestination -Name w -DestinationType file -WhatIf | Should -BeNullOrEmpty
+            New-MuxlyDestination -Name w -DestinationType file -Config @{ path = '/data/out.jsonl' } -WhatIf | Should -BeNullOrEmpty
             Get-MuxlyDestination | Should -BeNullOrEmpty
-            New-MuxlyDestination -Name w -DestinationType file | Out-Null
+            New-MuxlyDestination -Name w -DestinationType file -Config @{ path = '/data/out.jsonl' } | Out-Null
             Set-MuxlyDestination -Name w -NewName w2 -WhatIf
             Disable-MuxlyDestination -Name w -WhatIf
             Remove-MuxlyDestination -Name w -Force -WhatIf
@@ -86,15 +86,15 @@ Describe 'Destination cmdlets' {
 
     Context 're-runnable setup' {
         It 'fails with ResourceExists on a duplicate name; -Force updates in place and a re-run changes nothing' {
-            $first = New-MuxlyDestination -Name dup -DestinationType file -Config @{ path = '/a' }
-            New-MuxlyDestination -Name dup -DestinationType file -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $first = New-MuxlyDestination -Name dup -DestinationType file -Config @{ path = '/a.jsonl' }
+            New-MuxlyDestination -Name dup -DestinationType file -Config @{ path = '/data/out.jsonl' } -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeLike 'MuxlyDestinationAlreadyExists*'
             $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
 
-            $again = New-MuxlyDestination -Name dup -DestinationType file -Config @{ path = '/b' } -Force
+            $again = New-MuxlyDestination -Name dup -DestinationType file -Config @{ path = '/b.jsonl' } -Force
             $again.Id | Should -Be $first.Id
-            ($again.Config | ConvertFrom-Json).path | Should -Be '/b'
-            $third = New-MuxlyDestination -Name dup -DestinationType file -Config @{ path = '/b' } -Force
+            ($again.Config | ConvertFrom-Json).path | Should -Be '/b.jsonl'
+            $third = New-MuxlyDestination -Name dup -DestinationType file -Config @{ path = '/b.jsonl' } -Force
             $third.UpdatedAt | Should -Be $again.UpdatedAt
             @(Get-MuxlyDestination).Count | Should -Be 1
         }
@@ -102,7 +102,7 @@ Describe 'Destination cmdlets' {
 
     Context 'removal' {
         It 'removes a destination and, by cascade, takes it out of the rules that deliver to it' {
-            'keep', 'doomed' | ForEach-Object { New-MuxlyDestination -Name $_ -DestinationType file } | Out-Null
+            'keep', 'doomed' | ForEach-Object { New-MuxlyDestination -Name $_ -DestinationType file -Config @{ path = '/data/out.jsonl' } } | Out-Null
             New-MuxlyRule -Name r -Condition 'x == 1' -Destination keep, doomed | Out-Null
             Remove-MuxlyDestination -Name doomed -Force
             (Get-MuxlyDestination).Name | Should -Be 'keep'
@@ -110,7 +110,7 @@ Describe 'Destination cmdlets' {
         }
 
         It 'asks for confirmation: a non-interactive session without -Force removes nothing' {
-            New-MuxlyDestination -Name kept -DestinationType file | Out-Null
+            New-MuxlyDestination -Name kept -DestinationType file -Config @{ path = '/data/out.jsonl' } | Out-Null
             $result = Invoke-ChildPwsh -Script "Remove-MuxlyDestination -Database '$Db' -Name kept"
             $result.ExitCode | Should -Not -Be 0
             (Get-MuxlyDestination kept).Name | Should -Be 'kept'
@@ -123,7 +123,7 @@ Describe 'Destination cmdlets' {
             @{ Case = 'non-object JSON config'; Arguments = @{ Name = 'x'; DestinationType = 'file'; Config = '[1,2]' }; ErrorId = 'MuxlyConfigInvalid'; Category = 'InvalidArgument' }
             @{ Case = 'a wildcard in the name'; Arguments = @{ Name = 'a*'; DestinationType = 'file' }; ErrorId = 'MuxlyDestinationNameInvalid'; Category = 'InvalidArgument' }
         ) {
-            New-MuxlyDestination -Name keep -DestinationType file | Out-Null
+            New-MuxlyDestination -Name keep -DestinationType file -Config @{ path = '/data/out.jsonl' } | Out-Null
             $failure = $null
             try { New-MuxlyDestination @Arguments -ErrorAction Stop } catch { $failure = $_ }
             $failure.FullyQualifiedErrorId | Should -Match $ErrorId
@@ -132,7 +132,7 @@ Describe 'Destination cmdlets' {
         }
 
         It 'refuses an unknown type in Set and leaves the destination as it was' {
-            New-MuxlyDestination -Name keep -DestinationType file | Out-Null
+            New-MuxlyDestination -Name keep -DestinationType file -Config @{ path = '/data/out.jsonl' } | Out-Null
             Set-MuxlyDestination -Name keep -DestinationType ftp -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'MuxlyDestinationTypeUnknown*'
             (Get-MuxlyDestination keep).DestinationType | Should -Be 'file'
@@ -141,7 +141,7 @@ Describe 'Destination cmdlets' {
 
     Context 'completion' {
         It 'completes destination names and types' {
-            'alpha', 'alps', 'beta' | ForEach-Object { New-MuxlyDestination -Name $_ -DestinationType file } | Out-Null
+            'alpha', 'alps', 'beta' | ForEach-Object { New-MuxlyDestination -Name $_ -DestinationType file -Config @{ path = '/data/out.jsonl' } } | Out-Null
             $line = "Get-MuxlyDestination -Database '$Db' -Name al"
             (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('alpha', 'alps')
             $line = 'New-MuxlyDestination -Name x -DestinationType we'

@@ -8,8 +8,8 @@ Describe 'Route cmdlets' {
         $script:Folder = New-TestFolder
         $script:Db = Join-Path $Folder 'muxly.db'
         $PSDefaultParameterValues = @{ '*-Muxly*:Database' = $Db }
-        'orders', 'invoices' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType file } | Out-Null
-        'archive', 'failed', 'unrouted' | ForEach-Object { New-MuxlyDestination -Name $_ -DestinationType file } | Out-Null
+        'orders', 'invoices' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } } | Out-Null
+        'archive', 'failed', 'unrouted' | ForEach-Object { New-MuxlyDestination -Name $_ -DestinationType file -Config @{ path = '/data/out.jsonl' } } | Out-Null
         New-MuxlyRule -Name late -Priority 50 -Destination archive | Out-Null
         New-MuxlyRule -Name early -Priority 10 -Destination archive | Out-Null
     }

@@ -8,7 +8,7 @@ Describe 'Rule cmdlets' {
         $script:Folder = New-TestFolder
         $script:Db = Join-Path $Folder 'muxly.db'
         $PSDefaultParameterValues = @{ '*-Muxly*:Database' = $Db }
-        'archive', 'alerts', 'audit' | ForEach-Object { New-MuxlyDestination -Name $_ -DestinationType file } | Out-Null
+        'archive', 'alerts', 'audit' | ForEach-Object { New-MuxlyDestination -Name $_ -DestinationType file -Config @{ path = '/data/out.jsonl' } } | Out-Null
     }
     AfterEach {
         $PSDefaultParameterValues = @{}

@@ -110,7 +110,7 @@ Describe 'Transformation cmdlets' {
 
     Context 'bad input changes nothing' {
         BeforeEach {
-            New-MuxlyConnector -Name customers -ConnectorType file | Out-Null
+            New-MuxlyConnector -Name customers -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } | Out-Null
             $script:Existing = Add-Steps r1 a
         }
 
