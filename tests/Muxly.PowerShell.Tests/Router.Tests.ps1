@@ -184,52 +184,70 @@ Describe 'Test-MuxlyCondition' {
 Describe 'An api connector against a local HTTP server' {
     BeforeAll {
         $script:Folder = New-TestFolder
-        $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $probe.Start(); $script:Port = $probe.LocalEndpoint.Port; $probe.Stop()
-        $script:Server = Start-ThreadJob -ArgumentList $Port -ScriptBlock {
-            param($port)
-            $listener = [System.Net.HttpListener]::new()
-            $listener.Prefixes.Add("http://127.0.0.1:$port/")
-            $listener.Start()
-            $deadline = [DateTime]::UtcNow.AddMinutes(2)
-            $served = 0
-            try {
-                while ([DateTime]::UtcNow -lt $deadline -and $served -lt 20) {
-                    $task = $listener.GetContextAsync()
-                    if (-not $task.Wait(500)) { continue }
-                    $context = $task.Result
-                    $served++
-                    $request = $context.Request
-                    $auth = $request.Headers['Authorization']
-                    $page = [int]($request.QueryString['page'] ?? '1')
-                    $body = if ($auth -ne 'Bearer s3cr3t') { $context.Response.StatusCode = 401; '{"error":"unauthorized"}' }
-                    elseif ($page -eq 1) { '{"data":[{"id":1},{"id":2}]}' }
-                    elseif ($page -eq 2) { '{"data":[{"id":3}]}' }
-                    else { '{"data":[]}' }
-                    $bytes = [Text.Encoding]::UTF8.GetBytes($body)
-                    $context.Response.ContentType = 'application/json'
-                    $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
-                    $context.Response.Close()
-                }
-            }
-            finally { $listener.Stop(); $listener.Close() }
+        # A real HTTP server on 127.0.0.1, listening before its constructor returns: pages of orders for a bearer token.
+        Add-Type -TypeDefinition @'
+public sealed class MuxlyTestPagedApi : System.IDisposable {
+    private readonly System.Net.HttpListener _listener = new System.Net.HttpListener();
+    private readonly System.Threading.Thread _loop;
+    public int Port { get; }
+    public string LastAuthorization { get; private set; }
+    public MuxlyTestPagedApi() {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start(); Port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port; probe.Stop();
+        _listener.Prefixes.Add("http://127.0.0.1:" + Port + "/");
+        _listener.Start();
+        _loop = new System.Threading.Thread(Serve) { IsBackground = true };
+        _loop.Start();
+    }
+    private void Serve() {
+        while (_listener.IsListening) {
+            System.Net.HttpListenerContext context;
+            try { context = _listener.GetContext(); } catch { return; }
+            LastAuthorization = context.Request.Headers["Authorization"];
+            var page = context.Request.QueryString["page"] ?? "1";
+            string body;
+            if (LastAuthorization != "Bearer s3cr3t") { context.Response.StatusCode = 401; body = "{\"error\":\"unauthorized\"}"; }
+            else if (page == "1") { body = "{\"data\":[{\"id\":1},{\"id\":2}]}"; }
+            else if (page == "2") { body = "{\"data\":[{\"id\":3}]}"; }
+            else { body = "{\"data\":[]}"; }
+            var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+            context.Response.ContentType = "application/json";
+            context.Response.OutputStream.Write(bytes, 0, bytes.Length);
+            context.Response.Close();
         }
+    }
+    public void Dispose() { _listener.Stop(); _listener.Close(); }
+}
+'@
+        $script:Server = [MuxlyTestPagedApi]::new()
         $script:Db = Join-Path $Folder 'muxly.db'
         $env:MUXLY_TEST_TOKEN = 's3cr3t'
         New-MuxlyConnector -Database $Db -Name pages -ConnectorType api `
-            -ConnectionSettings @{ url = "http://127.0.0.1:$Port/orders"; records_path = 'data'; pagination = @{ type = 'page'; page_param = 'page' }; timeout_seconds = 10 } `
+            -ConnectionSettings @{ url = "http://127.0.0.1:$($Server.Port)/orders"; records_path = 'data'; pagination = @{ type = 'page'; page_param = 'page' }; timeout_seconds = 10 } `
             -AuthSettings @{ type = 'bearer'; token = '${env:MUXLY_TEST_TOKEN}' } | Out-Null
     }
     AfterAll {
         Remove-Item Env:MUXLY_TEST_TOKEN -ErrorAction SilentlyContinue
-        $Server | Stop-Job -PassThru | Remove-Job -Force
+        $Server.Dispose()
         Remove-TestFolder $Folder
     }
 
     It 'sends the token from the environment reference and follows every page' {
         $records = Invoke-MuxlyConnector -Database $Db -Name pages
         $records.id | Should -Be @(1, 2, 3)
+        $Server.LastAuthorization | Should -Be 'Bearer s3cr3t'
         (Get-MuxlyConnector -Database $Db pages).AuthSettings | Should -Not -Match 's3cr3t'
+    }
+
+    It 'says why it cannot connect, without the secret' {
+        $env:MUXLY_TEST_TOKEN = 'wrong'
+        try {
+            $result = Test-MuxlyConnector -Database $Db -Name pages
+            $result.Success | Should -BeFalse
+            $result.Message | Should -Match '401'
+            $result.Message | Should -Not -Match 'wrong'
+        }
+        finally { $env:MUXLY_TEST_TOKEN = 's3cr3t' }
     }
 }
 
