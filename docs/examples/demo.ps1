@@ -41,13 +41,12 @@ try {
         New-MuxlyDestination -Name us-orders -DestinationType file -Force -Config @{ path = (Join-Path $folder 'out/us-orders.csv'); mode = 'replace' }
         New-MuxlyDestination -Name everything-else -DestinationType file -Force -Config @{ path = (Join-Path $folder 'out/other.jsonl'); mode = 'replace' }
         New-MuxlyRule -Name skip-tests -Priority 1 -Condition "status == 'test'" -StopAfterMatch -Force
-        New-MuxlyRule -Name big -Priority 10 -Condition 'amount > 1500' -Destination big-orders -Force
+        New-MuxlyRule -Name big -Priority 10 -Condition 'amount > 1500' -Destination big-orders -Force -Transformation @(
+            @{ type = 'rename_field'; config = @{ from = 'amount'; to = 'revenue' } }
+            @{ type = 'set_field'; config = @{ field = 'category'; value = 'high' } }
+            @{ type = 'format_string'; config = @{ template = 'Order {{id}} for {{customer.name}}'; output = 'title' } }
+        )
         New-MuxlyRule -Name us -Priority 20 -Condition "customer.country == 'US'" -Destination us-orders -Force
-        if (-not (Get-MuxlyTransformation -Rule big)) {
-            Add-MuxlyTransformation -Rule big -TransformationType rename_field -Config @{ from = 'amount'; to = 'revenue' }
-            Add-MuxlyTransformation -Rule big -TransformationType set_field -Config @{ field = 'category'; value = 'high' }
-            Add-MuxlyTransformation -Rule big -TransformationType format_string -Config @{ template = 'Order {{id}} for {{customer.name}}'; output = 'title' }
-        }
         New-MuxlyRoute -Name orders -Connector orders -Rule skip-tests, big, us -UnmatchedDestination everything-else -Force
     }
     & $setup | Out-Null
