@@ -54,6 +54,7 @@
         'Test-MuxlyDestination'
         'Test-MuxlyCondition'
         'Test-MuxlyRule'
+        'Get-MuxlyScheduleOccurrence'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
