@@ -10,6 +10,7 @@ public sealed class ConnectorRegistry
     private readonly Dictionary<string, IConnectorType> _types = new(StringComparer.OrdinalIgnoreCase);
 
     public static ConnectorRegistry Default { get; } = new ConnectorRegistry()
+        .Register(new Webhook.WebhookConnector())
         ;
 
     public ConnectorRegistry Register(IConnectorType type)
