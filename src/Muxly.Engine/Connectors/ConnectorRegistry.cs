@@ -12,6 +12,7 @@ public sealed class ConnectorRegistry
     public static ConnectorRegistry Default { get; } = new ConnectorRegistry()
         .Register(new Files.FileConnector())
         .Register(new Api.ApiConnector())
+        .Register(new Webhook.WebhookConnector())
         ;
 
     public ConnectorRegistry Register(IConnectorType type)

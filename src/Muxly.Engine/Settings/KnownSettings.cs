@@ -64,6 +64,7 @@ public static class KnownSettings
         new("retry.base_delay_seconds", typeof(int), 5, "The first retry's delay; strategies grow from it.", 0, 86_400),
         new("retry.max_delay_seconds", typeof(int), 300, "The longest delay between retries, whatever the strategy.", 0, 86_400),
         new("router.default_error_mode", typeof(string), "continue", "Error handling for routes that do not set their own.", AllowedValues: ["continue", "fail"]),
+        new("scheduler.abandoned_after_seconds", typeof(int), 60, "A running execution whose owner has not sent a heartbeat for this long is marked abandoned.", 5, 86_400),
         new("scheduler.catch_up_window_minutes", typeof(int), 60, "Occurrences missed longer ago than this are skipped (and recorded) rather than caught up.", 0, 525_600),
         new("scheduler.heartbeat_seconds", typeof(int), 10, "How often a scheduler records that it is alive; a stale heartbeat marks its executions abandoned.", 1, 3_600),
         new("scheduler.shutdown_grace_seconds", typeof(int), 30, "How long Stop-Job lets running executions finish before cancelling them.", 0, 3_600),

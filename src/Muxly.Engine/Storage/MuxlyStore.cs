@@ -12,6 +12,9 @@ public sealed class MuxlyStore
         Rules = new RuleStore(database);
         Transformations = new TransformationStore(database);
         Routes = new RouteStore(database);
+        Jobs = new JobStore(database);
+        Executions = new ExecutionStore(database);
+        SchedulerInstances = new SchedulerInstanceStore(database);
     }
 
     public MuxlyDatabase Database { get; }
@@ -21,6 +24,9 @@ public sealed class MuxlyStore
     public RuleStore Rules { get; }
     public TransformationStore Transformations { get; }
     public RouteStore Routes { get; }
+    public JobStore Jobs { get; }
+    public ExecutionStore Executions { get; }
+    public SchedulerInstanceStore SchedulerInstances { get; }
 
     public static MuxlyStore Open(string path) => new(MuxlyDatabase.Open(path));
 }

@@ -37,7 +37,7 @@ public abstract class NamedEntityStore<T> where T : class, INamedEntity
     public T Get(string idOrName) => Database.Read(connection =>
         FindById(connection, null, idOrName) ?? FindByName(connection, null, idOrName) ?? throw NotFound(idOrName));
 
-    public T SetEnabled(string id, bool enabled) => Database.Write((connection, transaction) =>
+    public virtual T SetEnabled(string id, bool enabled) => Database.Write((connection, transaction) =>
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;

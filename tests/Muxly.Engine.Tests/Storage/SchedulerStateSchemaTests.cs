@@ -1,0 +1,39 @@
+using Muxly.Tests.TestSupport;
+using static Muxly.Tests.TestSupport.SqliteInspection;
+
+namespace Muxly.Tests.Storage;
+
+/// <summary>Migration 0003: the scheduler's own tables beside the seed's, hanging off them with ON DELETE CASCADE.</summary>
+public sealed class SchedulerStateSchemaTests : IDisposable
+{
+    private readonly TempDatabase _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData("scheduler_job_options", "job_id", "scheduler_jobs", "CASCADE")]
+    [InlineData("scheduler_job_cursors", "job_id", "scheduler_jobs", "CASCADE")]
+    [InlineData("job_execution_details", "execution_id", "job_executions", "CASCADE")]
+    [InlineData("job_execution_details", "owner_instance_id", "scheduler_instances", "SET NULL")]
+    [InlineData("scheduler_occurrence_claims", "job_id", "scheduler_jobs", "CASCADE")]
+    [InlineData("scheduler_occurrence_claims", "execution_id", "job_executions", "SET NULL")]
+    public void NewTables_ReferToTheSeedTables(string table, string column, string parent, string onDelete)
+    {
+        var database = _temp.Open();
+
+        var keys = database.Read(connection => ForeignKeys(connection, table));
+
+        Assert.Contains(new ForeignKeyInfo(column, parent, "id", onDelete), keys);
+    }
+
+    [Fact]
+    public void OccurrenceClaims_AreKeyedOnJobAndOccurrence()
+    {
+        var database = _temp.Open();
+
+        var key = database.Read(connection => Columns(connection, "scheduler_occurrence_claims"))
+            .Where(c => c.PrimaryKey > 0).OrderBy(c => c.PrimaryKey).Select(c => c.Name);
+
+        Assert.Equal(["job_id", "scheduled_for"], key);
+    }
+}
