@@ -10,6 +10,9 @@
            'N passed, N failed' for both. Exits non-zero if anything failed.
     Demo   Build, then an end-to-end demo on a fresh SQLite database.
     Clean  Removes out/ and every bin/ and obj/.
+    Bench  Build, then every benchmark (engine, router end to end against the PowerShell pipeline, jq and Miller, the
+           cmdlets) on this machine, and docs/performance.md from the results. Installs jq, Miller and GNU time if
+           missing. Not part of Test or CI; slow at the default sizes. See docs/performance.md.
     Help   Regenerates only the MAML help from docs/cmdlets into out/Muxly.
 
 .EXAMPLE
@@ -18,14 +21,20 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean', 'Help')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean', 'Help', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # Run only the Pester files whose names match (Test task).
-    [string] $PesterFilter = '*'
+    [string] $PesterFilter = '*',
+
+    # Bench: the router's input sizes (records), runs per figure, and -BenchQuick to run the engine benchmarks once
+    # each in process (a smoke test of the harness, not figures).
+    [long[]] $BenchSizes = @(100000, 1000000, 4000000),
+    [int] $BenchRuns = 3,
+    [switch] $BenchQuick
 )
 
 $ErrorActionPreference = 'Stop'
@@ -175,6 +184,16 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
 }
 
+function Invoke-Bench {
+    # Release is what is measured, whatever -Configuration says.
+    $script:Configuration = 'Release'
+    Invoke-Build
+    & (Join-Path $Root 'bench/Invoke-Benchmarks.ps1') -ModulePath (Join-Path $ModuleOut 'Muxly.psd1') `
+        -BenchDll (Join-Path $Root 'bench/Muxly.Benchmarks/bin/Release/net10.0/Muxly.Benchmarks.dll') `
+        -WorkDir (Join-Path $Out 'bench') -ReportPath (Join-Path $Root 'docs/performance.md') `
+        -Sizes $BenchSizes -Runs $BenchRuns -Quick:$BenchQuick
+}
+
 function Invoke-Clean {
     if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
     Get-ChildItem $Root -Directory -Recurse -Include 'bin', 'obj' | Remove-Item -Recurse -Force
@@ -186,4 +205,5 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Clean' { Invoke-Clean }
     'Help' { Invoke-HelpBuild }
+    'Bench' { Invoke-Bench }
 }

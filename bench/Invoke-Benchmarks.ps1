@@ -1,0 +1,120 @@
+<#
+.SYNOPSIS
+    Everything behind 'build.ps1 Bench': installs what it compares against, runs the engine benchmarks, the router
+    end to end and the cmdlet timings, and writes docs/performance.md.
+.DESCRIPTION
+    build.ps1 builds first and passes the built module and benchmark assembly. Results are also kept as JSON in
+    -WorkDir (results.json), so that the report can be rewritten without measuring again:
+    Write-PerformanceReport.ps1 -ResultsPath out/bench/results.json -ReportPath docs/performance.md.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $BenchDll,
+    [Parameter(Mandatory)] [string] $WorkDir,
+    [Parameter(Mandatory)] [string] $ReportPath,
+    [long[]] $Sizes = @(100000, 1000000, 4000000),
+    [int] $Runs = 3,
+    # Above this many records the PowerShell pipeline is left out (it would take most of an hour per run).
+    [long] $PowerShellMaxRecords = 1000000,
+    # Engine benchmarks once each, in process: proves the harness works, measures nothing.
+    [switch] $Quick
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+New-Item $WorkDir -ItemType Directory -Force | Out-Null
+$started = [DateTimeOffset]::Now
+
+function Install-BenchTool {
+    # jq, Miller and GNU time from Debian's packages when missing; says what it does.
+    $wanted = [ordered]@{ jq = 'jq'; mlr = 'miller'; '/usr/bin/time' = 'time' }
+    $missing = @($wanted.Keys | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) } | ForEach-Object { $wanted[$_] })
+    if (-not $missing) { return }
+    if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
+        Write-Warning "Missing $($missing -join ', ') and no apt-get to install them: those comparisons will be reported as not run."
+        return
+    }
+    $sudo = if ((& id -u) -ne '0') { 'sudo' }
+    Write-Host "Installing $($missing -join ', ') from Debian's packages (apt-get install -y $($missing -join ' '))" -ForegroundColor Yellow
+    $install = { if ($sudo) { & $sudo apt-get install -y -q @missing } else { & apt-get install -y -q @missing } }
+    & $install | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        Write-Host 'The package lists may be stale: apt-get update, then again.' -ForegroundColor Yellow
+        if ($sudo) { & $sudo apt-get update -q | Out-Host } else { & apt-get update -q | Out-Host }
+        & $install | Out-Host
+    }
+    if ($LASTEXITCODE -ne 0) { Write-Warning "Could not install $($missing -join ', '); those comparisons will be reported as not run." }
+}
+
+function Get-MachineInfo {
+    $memory = (Get-Content /proc/meminfo -ErrorAction SilentlyContinue | Where-Object { $_ -match '^MemTotal:\s+(\d+)' } | ForEach-Object { [long]$Matches[1] * 1KB }) ?? 0
+    $cpu = (Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Where-Object { $_ -match '^model name\s*:\s*(.+)$' } | Select-Object -First 1 | ForEach-Object { $Matches[1] }) ?? ''
+    $os = if (Test-Path /etc/os-release) { (Get-Content /etc/os-release | Where-Object { $_ -match '^PRETTY_NAME="?([^"]*)"?' } | ForEach-Object { $Matches[1] }) } else { [System.Runtime.InteropServices.RuntimeInformation]::OSDescription }
+    $version = { param($command, $arguments) try { ((& $command @arguments 2>&1) | Select-Object -First 1) -as [string] } catch { $null } }
+    [ordered]@{
+        cores      = [Environment]::ProcessorCount
+        cpu        = $cpu
+        memoryGiB  = [math]::Round($memory / 1GB, 1)
+        os         = "$os ($([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture))"
+        kernel     = [System.Runtime.InteropServices.RuntimeInformation]::OSDescription
+        dotnet     = [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
+        pwsh       = $PSVersionTable.PSVersion.ToString()
+        jq         = & $version 'jq' @('--version')
+        mlr        = & $version 'mlr' @('--version')
+        loadAverage = (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -as [string]
+    }
+}
+
+function Invoke-EngineBenchmark {
+    Write-Host '== Engine benchmarks (BenchmarkDotNet)' -ForegroundColor Cyan
+    $artifacts = Join-Path $WorkDir 'bdn'
+    if (Test-Path $artifacts) { Remove-Item $artifacts -Recurse -Force }
+    $arguments = @($BenchDll, 'engine', '--artifacts', $artifacts) + @(if ($Quick) { '--quick' })
+    & dotnet @arguments | Out-Host
+    $exit = $LASTEXITCODE
+    $reports = @(Get-ChildItem (Join-Path $artifacts 'results') -Filter '*-report-brief.json' -ErrorAction SilentlyContinue)
+    if (-not $reports) { return [ordered]@{ error = "BenchmarkDotNet wrote no results (exit code $exit)."; benchmarks = @() } }
+    $rows = foreach ($report in $reports) {
+        foreach ($benchmark in (Get-Content $report.FullName -Raw | ConvertFrom-Json).Benchmarks) {
+            $statistics = $benchmark.Statistics
+            [ordered]@{
+                type       = $benchmark.Type
+                method     = $benchmark.Method
+                parameters = $benchmark.Parameters
+                medianNs   = if ($statistics) { $statistics.Median } else { $null }
+                minNs      = if ($statistics) { $statistics.Min } else { $null }
+                maxNs      = if ($statistics) { $statistics.Max } else { $null }
+                allocatedBytes = if ($benchmark.PSObject.Properties['Memory'] -and $benchmark.Memory) { $benchmark.Memory.BytesAllocatedPerOperation } else { $null }
+            }
+        }
+    }
+    [ordered]@{ error = if ($exit -ne 0) { "BenchmarkDotNet exited with $exit (some benchmarks failed)." } else { $null }; benchmarks = @($rows) }
+}
+
+Install-BenchTool
+$machine = Get-MachineInfo
+$engine = Invoke-EngineBenchmark
+
+Write-Host '== Router, end to end' -ForegroundColor Cyan
+$router = @(& (Join-Path $PSScriptRoot 'router/Invoke-RouterComparison.ps1') -ModulePath $ModulePath -BenchDll $BenchDll `
+        -WorkDir (Join-Path $WorkDir 'router') -Sizes $Sizes -Runs $Runs -PowerShellMaxRecords $PowerShellMaxRecords)
+
+Write-Host '== Cmdlets' -ForegroundColor Cyan
+$cmdlets = @(& (Join-Path $PSScriptRoot 'cmdlets/Measure-CmdletTimings.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'cmdlets') -Runs ([math]::Max($Runs, 5)))
+
+$results = [ordered]@{
+    started  = $started.ToString('o')
+    finished = [DateTimeOffset]::Now.ToString('o')
+    smoke    = [bool]$Quick
+    sizes    = $Sizes
+    runs     = $Runs
+    machine  = $machine
+    engine   = $engine
+    router   = $router
+    cmdlets  = $cmdlets
+}
+$resultsPath = Join-Path $WorkDir 'results.json'
+$results | ConvertTo-Json -Depth 20 | Set-Content $resultsPath
+& (Join-Path $PSScriptRoot 'Write-PerformanceReport.ps1') -ResultsPath $resultsPath -ReportPath $ReportPath
+Write-Host "Results: $resultsPath; report: $ReportPath"
