@@ -91,6 +91,91 @@ public abstract class NamedEntityTargetCmdlet<T> : MuxlyCmdlet where T : class, 
     }
 }
 
+/// <summary>
+/// New-Muxly&lt;Noun&gt;: <c>-Name</c>, an optional <c>-Id</c>, <c>-Disabled</c>, and <c>-Force</c>, which updates an
+/// existing object of the same name in place so a setup script can run again. Input that needs no database is
+/// checked before confirmation; the noun supplies only its own parameters and how to save them.
+/// </summary>
+public abstract class NewNamedEntityCmdlet<T> : MuxlyCmdlet where T : class, INamedEntity
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The id to give a new object; generated when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Id { get; set; }
+
+    /// <summary>Create it disabled.</summary>
+    [Parameter]
+    public SwitchParameter Disabled { get; set; }
+
+    /// <summary>Update an existing object of the same name instead of failing.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>The noun as error ids and messages name it, e.g. <c>Connector</c>.</summary>
+    protected abstract string Noun { get; }
+
+    /// <summary>What ShouldProcess shows after the name, e.g. <c>(file)</c>.</summary>
+    protected virtual string Detail => string.Empty;
+
+    /// <summary>Checks what can be checked without the database, before anyone is asked to confirm.</summary>
+    protected virtual void Check()
+    {
+    }
+
+    protected abstract SaveResult<T> Save();
+
+    protected override void Process() => ForItem(Name, () =>
+    {
+        Muxly.Names.Validate(Name, Noun);
+        Check();
+        var noun = Noun.ToLowerInvariant();
+        var target = Detail.Length == 0 ? $"{noun} '{Name.Trim()}'" : $"{noun} '{Name.Trim()}' {Detail}";
+        if (!ShouldProcess(target, Force ? "Create or update" : "Create"))
+        {
+            return;
+        }
+
+        var result = Save();
+        if (!result.Created)
+        {
+            WriteVerbose(result.Changed ? $"Updated the existing {noun} '{result.Item.Name}'." : $"The {noun} '{result.Item.Name}' is already as requested.");
+        }
+
+        WriteObject(result.Item);
+    });
+}
+
+/// <summary>Set-Muxly&lt;Noun&gt;: <c>-NewName</c>, <c>-Enabled</c> and <c>-PassThru</c> for every noun; the noun applies its own changes.</summary>
+public abstract class SetNamedEntityCmdlet<T> : NamedEntityTargetCmdlet<T> where T : class, INamedEntity
+{
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? NewName { get; set; }
+
+    [Parameter]
+    public bool? Enabled { get; set; }
+
+    /// <summary>Write the changed object to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override string Action => "Update";
+
+    /// <summary>Applies this command's changes to <paramref name="target"/> and returns the result.</summary>
+    protected abstract T Update(T target);
+
+    protected sealed override void ProcessTarget(T target)
+    {
+        var updated = Update(target);
+        if (PassThru)
+        {
+            WriteObject(updated);
+        }
+    }
+}
+
 /// <summary>Enable-/Disable-Muxly&lt;Noun&gt; for any table with an <c>enabled</c> column.</summary>
 public abstract class SetEnabledCmdlet<T> : NamedEntityTargetCmdlet<T> where T : class, INamedEntity
 {

@@ -26,10 +26,8 @@ public sealed class GetMuxlyConnectorCommand : GetNamedEntityCmdlet<Connector>
 /// <summary>Creates a connector; with -Force an existing one of that name is updated in place.</summary>
 [Cmdlet(VerbsCommon.New, "MuxlyConnector", SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "New-MuxlyConnector.md")]
 [OutputType(typeof(Connector))]
-public sealed class NewMuxlyConnectorCommand : MuxlyCmdlet
+public sealed class NewMuxlyConnectorCommand : NewNamedEntityCmdlet<Connector>
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ConnectorTypeCompleter))]
@@ -48,53 +46,26 @@ public sealed class NewMuxlyConnectorCommand : MuxlyCmdlet
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Id { get; set; }
+    protected override string Noun => "Connector";
 
-    [Parameter]
-    public SwitchParameter Disabled { get; set; }
+    protected override string Detail => $"({ConnectorType})";
 
-    /// <summary>Update an existing connector of the same name instead of failing.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
+    protected override void Check() => Muxly.Connectors.ConnectorTypes.Require(ConnectorType);
 
-    protected override void Process()
-    {
-        ForItem(Name, () =>
-        {
-            var definition = new ConnectorDefinition(
-                Name,
-                ConnectorType,
-                PSJson.ToJsonObject(ConnectionSettings, nameof(ConnectionSettings)),
-                ConnectorAuth.Build(AuthSettings, Credential),
-                Enabled: !Disabled.IsPresent,
-                Id: Id);
-            Muxly.Names.Validate(definition.Name, "Connector");
-            Muxly.Connectors.ConnectorTypes.Require(definition.ConnectorType);
-            if (!ShouldProcess($"connector '{Name.Trim()}' ({ConnectorType})", Force ? "Create or update" : "Create"))
-            {
-                return;
-            }
-
-            var result = Store.Connectors.Create(definition, Force);
-            if (!result.Created)
-            {
-                WriteVerbose(result.Changed ? $"Updated the existing connector '{result.Item.Name}'." : $"The connector '{result.Item.Name}' is already as requested.");
-            }
-
-            WriteObject(result.Item);
-        });
-    }
+    protected override SaveResult<Connector> Save() => Store.Connectors.Create(new ConnectorDefinition(
+        Name,
+        ConnectorType,
+        PSJson.ToJsonObject(ConnectionSettings, nameof(ConnectionSettings)),
+        ConnectorAuth.Build(AuthSettings, Credential),
+        Enabled: !Disabled.IsPresent,
+        Id: Id), Force);
 }
 
 /// <summary>Changes a connector's name, type, settings or state.</summary>
 [Cmdlet(VerbsCommon.Set, "MuxlyConnector", SupportsShouldProcess = true, DefaultParameterSetName = ByName, HelpUri = HelpLinks.Base + "Set-MuxlyConnector.md")]
 [OutputType(typeof(Connector))]
-public sealed class SetMuxlyConnectorCommand : NamedEntityTargetCmdlet<Connector>
+public sealed class SetMuxlyConnectorCommand : SetNamedEntityCmdlet<Connector>
 {
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? NewName { get; set; }
 
     [Parameter]
     [ArgumentCompleter(typeof(ConnectorTypeCompleter))]
@@ -112,25 +83,13 @@ public sealed class SetMuxlyConnectorCommand : NamedEntityTargetCmdlet<Connector
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    [Parameter]
-    public bool? Enabled { get; set; }
-
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override NamedEntityStore<Connector> Entities => Store.Connectors;
 
-    protected override string Action => "Update";
-
-    protected override void ProcessTarget(Connector target)
+    protected override Connector Update(Connector target)
     {
         var auth = AuthSettings is null && Credential is null ? null : ConnectorAuth.Build(AuthSettings, Credential);
         var settings = ConnectionSettings is null ? null : PSJson.ToJsonObject(ConnectionSettings, nameof(ConnectionSettings));
-        var updated = Store.Connectors.Update(target.Id, new ConnectorChanges(NewName, ConnectorType, settings, auth, Enabled));
-        if (PassThru)
-        {
-            WriteObject(updated);
-        }
+        return Store.Connectors.Update(target.Id, new ConnectorChanges(NewName, ConnectorType, settings, auth, Enabled));
     }
 }
 

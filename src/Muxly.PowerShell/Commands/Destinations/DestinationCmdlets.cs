@@ -25,10 +25,8 @@ public sealed class GetMuxlyDestinationCommand : GetNamedEntityCmdlet<Destinatio
 /// <summary>Creates a destination; with -Force an existing one of that name is updated in place.</summary>
 [Cmdlet(VerbsCommon.New, "MuxlyDestination", SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "New-MuxlyDestination.md")]
 [OutputType(typeof(Destination))]
-public sealed class NewMuxlyDestinationCommand : MuxlyCmdlet
+public sealed class NewMuxlyDestinationCommand : NewNamedEntityCmdlet<Destination>
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(DestinationTypeCompleter))]
@@ -38,47 +36,21 @@ public sealed class NewMuxlyDestinationCommand : MuxlyCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public object? Config { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Id { get; set; }
+    protected override string Noun => "Destination";
 
-    [Parameter]
-    public SwitchParameter Disabled { get; set; }
+    protected override string Detail => $"({DestinationType})";
 
-    /// <summary>Update an existing destination of the same name instead of failing.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
+    protected override void Check() => DestinationTypes.Require(DestinationType);
 
-    protected override void Process()
-    {
-        ForItem(Name, () =>
-        {
-            var definition = new DestinationDefinition(Name, DestinationType, PSJson.ToJsonObject(Config, nameof(Config)), !Disabled.IsPresent, Id);
-            Muxly.Names.Validate(definition.Name, "Destination");
-            DestinationTypes.Require(definition.DestinationType);
-            if (!ShouldProcess($"destination '{Name.Trim()}' ({DestinationType})", Force ? "Create or update" : "Create"))
-            {
-                return;
-            }
-
-            var result = Store.Destinations.Create(definition, Force);
-            if (!result.Created)
-            {
-                WriteVerbose(result.Changed ? $"Updated the existing destination '{result.Item.Name}'." : $"The destination '{result.Item.Name}' is already as requested.");
-            }
-
-            WriteObject(result.Item);
-        });
-    }
+    protected override SaveResult<Destination> Save() => Store.Destinations.Create(
+        new DestinationDefinition(Name, DestinationType, PSJson.ToJsonObject(Config, nameof(Config)), !Disabled.IsPresent, Id), Force);
 }
 
 /// <summary>Changes a destination's name, type, configuration or state.</summary>
 [Cmdlet(VerbsCommon.Set, "MuxlyDestination", SupportsShouldProcess = true, DefaultParameterSetName = ByName, HelpUri = HelpLinks.Base + "Set-MuxlyDestination.md")]
 [OutputType(typeof(Destination))]
-public sealed class SetMuxlyDestinationCommand : NamedEntityTargetCmdlet<Destination>
+public sealed class SetMuxlyDestinationCommand : SetNamedEntityCmdlet<Destination>
 {
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? NewName { get; set; }
 
     [Parameter]
     [ArgumentCompleter(typeof(DestinationTypeCompleter))]
@@ -88,24 +60,12 @@ public sealed class SetMuxlyDestinationCommand : NamedEntityTargetCmdlet<Destina
     [Parameter]
     public object? Config { get; set; }
 
-    [Parameter]
-    public bool? Enabled { get; set; }
-
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override NamedEntityStore<Destination> Entities => Store.Destinations;
 
-    protected override string Action => "Update";
-
-    protected override void ProcessTarget(Destination target)
+    protected override Destination Update(Destination target)
     {
         var config = Config is null ? null : PSJson.ToJsonObject(Config, nameof(Config));
-        var updated = Store.Destinations.Update(target.Id, new DestinationChanges(NewName, DestinationType, config, Enabled));
-        if (PassThru)
-        {
-            WriteObject(updated);
-        }
+        return Store.Destinations.Update(target.Id, new DestinationChanges(NewName, DestinationType, config, Enabled));
     }
 }
 

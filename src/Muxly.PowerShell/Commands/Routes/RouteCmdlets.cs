@@ -49,10 +49,8 @@ public sealed class GetMuxlyRouteCommand : GetNamedEntityCmdlet<Route>
 /// <summary>Creates a route; with -Force an existing one of that name is updated in place.</summary>
 [Cmdlet(VerbsCommon.New, "MuxlyRoute", SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "New-MuxlyRoute.md")]
 [OutputType(typeof(Route))]
-public sealed class NewMuxlyRouteCommand : MuxlyCmdlet
+public sealed class NewMuxlyRouteCommand : NewNamedEntityCmdlet<Route>
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
 
     /// <summary>The connector's name or id.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -77,46 +75,19 @@ public sealed class NewMuxlyRouteCommand : MuxlyCmdlet
     [ArgumentCompleter(typeof(DestinationNameCompleter))]
     public string? UnmatchedDestination { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Id { get; set; }
+    protected override string Noun => "Route";
 
-    [Parameter]
-    public SwitchParameter Disabled { get; set; }
+    protected override string Detail => $"(connector '{Connector}')";
 
-    /// <summary>Update an existing route of the same name instead of failing.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    protected override void Process()
-    {
-        ForItem(Name, () =>
-        {
-            var definition = new RouteDefinition(Name, Connector, Rule, ErrorMode, DeadLetterDestination, UnmatchedDestination, !Disabled.IsPresent, Id);
-            Muxly.Names.Validate(definition.Name, "Route");
-            if (!ShouldProcess($"route '{Name.Trim()}' (connector '{Connector}')", Force ? "Create or update" : "Create"))
-            {
-                return;
-            }
-
-            var result = Store.Routes.Create(definition, Force);
-            if (!result.Created)
-            {
-                WriteVerbose(result.Changed ? $"Updated the existing route '{result.Item.Name}'." : $"The route '{result.Item.Name}' is already as requested.");
-            }
-
-            WriteObject(result.Item);
-        });
-    }
+    protected override SaveResult<Route> Save() => Store.Routes.Create(
+        new RouteDefinition(Name, Connector, Rule, ErrorMode, DeadLetterDestination, UnmatchedDestination, !Disabled.IsPresent, Id), Force);
 }
 
 /// <summary>Changes a route's name, connector, rules, error handling or state.</summary>
 [Cmdlet(VerbsCommon.Set, "MuxlyRoute", SupportsShouldProcess = true, DefaultParameterSetName = ByName, HelpUri = HelpLinks.Base + "Set-MuxlyRoute.md")]
 [OutputType(typeof(Route))]
-public sealed class SetMuxlyRouteCommand : NamedEntityTargetCmdlet<Route>
+public sealed class SetMuxlyRouteCommand : SetNamedEntityCmdlet<Route>
 {
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? NewName { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -145,24 +116,10 @@ public sealed class SetMuxlyRouteCommand : NamedEntityTargetCmdlet<Route>
     [ArgumentCompleter(typeof(DestinationNameCompleter))]
     public string? UnmatchedDestination { get; set; }
 
-    [Parameter]
-    public bool? Enabled { get; set; }
-
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override NamedEntityStore<Route> Entities => Store.Routes;
 
-    protected override string Action => "Update";
-
-    protected override void ProcessTarget(Route target)
-    {
-        var updated = Store.Routes.Update(target.Id, new RouteChanges(NewName, Connector, Rule, ErrorMode, DeadLetterDestination, UnmatchedDestination, Enabled));
-        if (PassThru)
-        {
-            WriteObject(updated);
-        }
-    }
+    protected override Route Update(Route target) =>
+        Store.Routes.Update(target.Id, new RouteChanges(NewName, Connector, Rule, ErrorMode, DeadLetterDestination, UnmatchedDestination, Enabled));
 }
 
 /// <summary>Deletes routes (and their links to rules, which stay): asks first unless -Force.</summary>

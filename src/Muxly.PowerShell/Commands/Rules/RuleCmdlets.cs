@@ -29,10 +29,8 @@ public sealed class GetMuxlyRuleCommand : GetNamedEntityCmdlet<Rule>
 /// <summary>Creates a rule; with -Force an existing one of that name is updated in place.</summary>
 [Cmdlet(VerbsCommon.New, "MuxlyRule", SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "New-MuxlyRule.md")]
 [OutputType(typeof(Rule))]
-public sealed class NewMuxlyRuleCommand : MuxlyCmdlet
+public sealed class NewMuxlyRuleCommand : NewNamedEntityCmdlet<Rule>
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
 
     /// <summary>The condition text; empty or omitted matches every record.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -55,55 +53,40 @@ public sealed class NewMuxlyRuleCommand : MuxlyCmdlet
     [Parameter]
     public object[]? Transformation { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Id { get; set; }
+    private IReadOnlyList<Muxly.Router.Transformations.TransformationStep>? _steps;
 
-    [Parameter]
-    public SwitchParameter Disabled { get; set; }
+    protected override string Noun => "Rule";
 
-    /// <summary>Update an existing rule of the same name instead of failing.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    protected override void Process()
+    protected override void Check()
     {
-        ForItem(Name, () =>
+        _steps = Transformation is null ? null : TransformationSteps.From(Transformation);
+        ConditionCompiler.Compile(Condition ?? string.Empty);
+    }
+
+    protected override SaveResult<Rule> Save()
+    {
+        // Transformations are checked before the rule is saved, so a bad one leaves nothing half-made.
+        if (_steps is not null)
         {
-            var definition = new RuleDefinition(Name, Condition, Priority, Destination, StopAfterMatch, !Disabled.IsPresent, Id);
-            var steps = Transformation is null ? null : TransformationSteps.From(Transformation);
-            Muxly.Names.Validate(definition.Name, "Rule");
-            ConditionCompiler.Compile(definition.Condition ?? string.Empty);
-            if (!ShouldProcess($"rule '{Name.Trim()}'", Force ? "Create or update" : "Create"))
-            {
-                return;
-            }
+            Store.Transformations.Validate(_steps);
+        }
 
-            // Transformations are checked before the rule is saved, so a bad one leaves nothing half-made.
-            if (steps is not null)
-            {
-                Store.Transformations.Validate(steps);
-            }
+        var result = Store.Rules.Create(new RuleDefinition(Name, Condition, Priority, Destination, StopAfterMatch, !Disabled.IsPresent, Id), Force);
+        if (_steps is null)
+        {
+            return result;
+        }
 
-            var result = Store.Rules.Create(definition, Force);
-            var changed = result.Changed | (steps is not null && Store.Transformations.ReplaceForRule(result.Item.Id, steps));
-            if (!result.Created)
-            {
-                WriteVerbose(changed ? $"Updated the existing rule '{result.Item.Name}'." : $"The rule '{result.Item.Name}' is already as requested.");
-            }
-
-            WriteObject(steps is null ? result.Item : Store.Rules.FindById(result.Item.Id));
-        });
+        var replaced = Store.Transformations.ReplaceForRule(result.Item.Id, _steps);
+        return result with { Item = Store.Rules.FindById(result.Item.Id) ?? result.Item, Changed = result.Changed || replaced };
     }
 }
 
 /// <summary>Changes a rule's name, condition, priority, destinations, transformations or state.</summary>
 [Cmdlet(VerbsCommon.Set, "MuxlyRule", SupportsShouldProcess = true, DefaultParameterSetName = ByName, HelpUri = HelpLinks.Base + "Set-MuxlyRule.md")]
 [OutputType(typeof(Rule))]
-public sealed class SetMuxlyRuleCommand : NamedEntityTargetCmdlet<Rule>
+public sealed class SetMuxlyRuleCommand : SetNamedEntityCmdlet<Rule>
 {
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? NewName { get; set; }
 
     [Parameter]
     [AllowEmptyString]
@@ -126,17 +109,9 @@ public sealed class SetMuxlyRuleCommand : NamedEntityTargetCmdlet<Rule>
     [AllowEmptyCollection]
     public object[]? Transformation { get; set; }
 
-    [Parameter]
-    public bool? Enabled { get; set; }
-
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override NamedEntityStore<Rule> Entities => Store.Rules;
 
-    protected override string Action => "Update";
-
-    protected override void ProcessTarget(Rule target)
+    protected override Rule Update(Rule target)
     {
         var steps = Transformation is null ? null : TransformationSteps.From(Transformation);
         if (steps is not null)
@@ -145,15 +120,7 @@ public sealed class SetMuxlyRuleCommand : NamedEntityTargetCmdlet<Rule>
         }
 
         var updated = Store.Rules.Update(target.Id, new RuleChanges(NewName, Condition, Priority, Destination, StopAfterMatch, Enabled));
-        if (steps is not null && Store.Transformations.ReplaceForRule(target.Id, steps))
-        {
-            updated = Store.Rules.FindById(target.Id) ?? updated;
-        }
-
-        if (PassThru)
-        {
-            WriteObject(updated);
-        }
+        return steps is not null && Store.Transformations.ReplaceForRule(target.Id, steps) ? Store.Rules.FindById(target.Id) ?? updated : updated;
     }
 }
 
