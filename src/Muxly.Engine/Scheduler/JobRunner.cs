@@ -162,7 +162,7 @@ public sealed class JobRunner
 
                 // A failed attempt that will be retried is worth a warning: it is the only trace of it in a cron log.
                 var delay = RetryBackoff.DelayWithJitter(job.BackoffStrategy, attempt - request.FirstAttempt + 1, baseDelay, maxDelay, _options.Jitter);
-                warn($"{attemptLine}. Waiting {delay.TotalSeconds:0.###} s before attempt {attempt + 1} ({job.BackoffStrategy} backoff).");
+                warn($"{attemptLine.TrimEnd('.')}. Waiting {delay.TotalSeconds:0.###} s before attempt {attempt + 1} ({job.BackoffStrategy} backoff).");
                 if (delay > TimeSpan.Zero && cancellation.WaitHandle.WaitOne(delay))
                 {
                     log($"Job '{job.Name}': stopped before its next attempt.");
