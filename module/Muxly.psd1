@@ -55,6 +55,15 @@
         'Test-MuxlyCondition'
         'Test-MuxlyRule'
         'Get-MuxlyScheduleOccurrence'
+        'Get-MuxlyJob'
+        'New-MuxlyJob'
+        'Set-MuxlyJob'
+        'Remove-MuxlyJob'
+        'Enable-MuxlyJob'
+        'Disable-MuxlyJob'
+        'Start-MuxlyJob'
+        'Get-MuxlyJobExecution'
+        'Stop-MuxlyJobExecution'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -83,6 +83,19 @@ public sealed class JobRunner
         _options = options ?? new JobRunnerOptions();
     }
 
+    /// <summary>
+    /// Refuses a disabled job (<c>MuxlyJobDisabled</c>) unless forced: what <see cref="Run(Job, JobRunRequest, CancellationToken)"/>
+    /// checks first, public so that a caller starting the run in the background can refuse at once.
+    /// </summary>
+    public static void RequireRunnable(Job job, bool force)
+    {
+        if (!job.Enabled && !force)
+        {
+            throw new MuxlyException(MuxlyErrorKind.OperationFailed, "MuxlyJobDisabled",
+                $"The job '{job.Name}' is disabled. Enable it (Enable-MuxlyJob), or use -Force to run it once anyway.", job.Name);
+        }
+    }
+
     /// <summary>Runs the job with a trigger, optional parameters and payload; returns the last attempt's execution.</summary>
     public JobExecution Run(Job job, string triggeredBy, JsonObject? parameters = null, JsonNode? payload = null, string? instanceId = null, CancellationToken cancellation = default) =>
         Run(job, new JobRunRequest(triggeredBy, parameters, payload, instanceId), cancellation);
@@ -96,11 +109,7 @@ public sealed class JobRunner
     {
         // Run what is stored now, not what the caller read a while ago.
         job = _store.Jobs.FindById(job.Id) ?? throw _store.Jobs.NotFound(job.Name);
-        if (!job.Enabled && !request.Force)
-        {
-            throw new MuxlyException(MuxlyErrorKind.OperationFailed, "MuxlyJobDisabled",
-                $"The job '{job.Name}' is disabled. Enable it (Enable-MuxlyJob), or use -Force to run it once anyway.", job.Name);
-        }
+        RequireRunnable(job, request.Force);
 
         var trigger = ExecutionTriggers.Require(request.TriggeredBy);
         if (request.FirstAttempt < 1)
@@ -109,6 +118,7 @@ public sealed class JobRunner
         }
 
         var log = request.Log ?? (_ => { });
+        var warn = request.Warn ?? log;
         var ownInstance = request.InstanceId is null ? _store.SchedulerInstances.Register(SchedulerInstanceStore.RunnerKind) : null;
         var instanceId = request.InstanceId ?? ownInstance!.Id;
         try
@@ -138,17 +148,21 @@ public sealed class JobRunner
                     log($"Job '{job.Name}': asked the running execution {replaced} to stop (overlap policy 'replace').");
                 }
 
+                log($"Job '{job.Name}' attempt {attempt} of {lastAttempt}: started ({started.Execution.TriggeredBy}, execution {started.Execution.Id}).");
                 var outcome = RunAttempt(job, started.Execution, request, ownInstance?.Id, cancellation);
                 last = _store.Executions.Finish(started.Execution.Id, outcome.Status, outcome.Result, outcome.Error);
-                log($"Job '{job.Name}' attempt {attempt}: {last.Status}{(outcome.Error is null ? string.Empty : ": " + outcome.Error)}");
-
-                if (outcome.Status is not (ExecutionStatuses.Failed or ExecutionStatuses.TimedOut) || !outcome.Retryable || attempt == lastAttempt)
+                var retrying = outcome.Status is ExecutionStatuses.Failed or ExecutionStatuses.TimedOut && outcome.Retryable && attempt < lastAttempt;
+                var attemptLine = $"Job '{job.Name}' attempt {attempt} of {lastAttempt}: {last.Status}{(outcome.Error is null ? string.Empty : ": " + outcome.Error)}";
+                if (!retrying)
                 {
+                    // The final outcome is the caller's to report (Start-MuxlyJob writes it as an error).
+                    log(attemptLine);
                     break;
                 }
 
+                // A failed attempt that will be retried is worth a warning: it is the only trace of it in a cron log.
                 var delay = RetryBackoff.DelayWithJitter(job.BackoffStrategy, attempt - request.FirstAttempt + 1, baseDelay, maxDelay, _options.Jitter);
-                log($"Job '{job.Name}': retrying in {delay.TotalSeconds:0.###} s ({job.BackoffStrategy} backoff).");
+                warn($"{attemptLine.TrimEnd('.')}. Waiting {delay.TotalSeconds:0.###} s before attempt {attempt + 1} ({job.BackoffStrategy} backoff).");
                 if (delay > TimeSpan.Zero && cancellation.WaitHandle.WaitOne(delay))
                 {
                     log($"Job '{job.Name}': stopped before its next attempt.");

@@ -64,6 +64,7 @@ public sealed class EntityNameCompleter : IArgumentCompleter
         ["MuxlyDestination"] = store => store.Destinations.List().Select(d => d.Name),
         ["MuxlyRule"] = store => store.Rules.List().Select(r => r.Name),
         ["MuxlyRoute"] = store => store.Routes.List().Select(r => r.Name),
+        ["MuxlyJob"] = store => store.Jobs.List().Select(j => j.Name),
     };
 
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
@@ -105,6 +106,12 @@ public sealed class RouteNameCompleter : DatabaseNameCompleter
     protected override IEnumerable<string> Names(MuxlyStore store) => store.Routes.List().Select(r => r.Name);
 }
 
+/// <summary>Job names.</summary>
+public sealed class JobNameCompleter : DatabaseNameCompleter
+{
+    protected override IEnumerable<string> Names(MuxlyStore store) => store.Jobs.List().Select(j => j.Name);
+}
+
 /// <summary>Setting keys, stored and known.</summary>
 public sealed class SettingKeyCompleter : DatabaseNameCompleter
 {
@@ -133,4 +140,47 @@ public sealed class TransformationTypeCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
         DatabaseNameCompleter.Complete(TransformationRegistry.Default.Names, wordToComplete);
+}
+
+/// <summary>The fixed words of a job's settings, chosen by the parameter being completed: needs no database.</summary>
+public sealed class JobVocabularyCompleter : IArgumentCompleter
+{
+    private static readonly Dictionary<string, string[]> ByParameter = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["JobType"] = JobStore.JobTypes,
+        ["Action"] = JobStore.Actions,
+        ["BackoffStrategy"] = JobStore.BackoffStrategies,
+        ["OverlapPolicy"] = JobStore.OverlapPolicies,
+        ["MissedRunPolicy"] = JobStore.MissedRunPolicies,
+        ["Status"] = [.. ExecutionStatuses.All],
+        ["TriggeredBy"] = [.. ExecutionTriggers.All],
+    };
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        ByParameter.TryGetValue(parameterName, out var words) ? DatabaseNameCompleter.Complete(words, wordToComplete) : [];
+}
+
+/// <summary>Time zones: a few common IANA ids first, then whatever else the machine knows that matches.</summary>
+public sealed class TimeZoneCompleter : IArgumentCompleter
+{
+    private static readonly string[] Common =
+    [
+        "UTC", "Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York", "America/Chicago", "America/Denver",
+        "America/Los_Angeles", "America/Sao_Paulo", "Asia/Tokyo", "Asia/Shanghai", "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney",
+    ];
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var common = DatabaseNameCompleter.Complete(Common, wordToComplete).ToList();
+        if (string.IsNullOrEmpty(wordToComplete.Trim('\'', '"')))
+        {
+            return common;
+        }
+
+        var known = common.Select(c => c.ListItemText).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var others = TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Where(id => !known.Contains(id));
+        return common.Concat(DatabaseNameCompleter.Complete(others, wordToComplete));
+    }
 }

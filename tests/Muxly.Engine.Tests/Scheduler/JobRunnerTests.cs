@@ -54,6 +54,32 @@ public sealed class JobRunnerTests : IDisposable
     }
 
     [Fact]
+    public void RetriedAttempts_AreWarnedWithTheirNumberAndTheWait_AndTheLastIsLogged()
+    {
+        var job = _fixture.Job("flaky", "hook", maxRetries: 2, backoff: "none");
+        var warnings = new List<string>();
+        var log = new List<string>();
+
+        _runner.Run(job, new JobRunRequest(Log: log.Add, Warn: warnings.Add));
+
+        Assert.Equal(2, warnings.Count);
+        Assert.StartsWith("Job 'flaky' attempt 1 of 3: failed: ", warnings[0]);
+        Assert.EndsWith("Waiting 0 s before attempt 2 (none backoff).", warnings[0]);
+        Assert.StartsWith("Job 'flaky' attempt 2 of 3: failed", warnings[1]);
+        Assert.Contains(log, line => line.StartsWith("Job 'flaky' attempt 3 of 3: started (retry", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.StartsWith("Job 'flaky' attempt 3 of 3: failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RequireRunnable_RefusesADisabledJobUnlessForced()
+    {
+        var job = _store.Jobs.SetEnabled(_fixture.Job("off", "hook").Id, false);
+
+        MuxlyAssert.Fails("MuxlyJobDisabled", () => JobRunner.RequireRunnable(job, force: false));
+        JobRunner.RequireRunnable(job, force: true);
+    }
+
+    [Fact]
     public void NoneBackoff_RetriesWithoutWaiting()
     {
         var job = _fixture.Job("flaky", "hook", maxRetries: 2, backoff: "none");
