@@ -78,6 +78,13 @@ try {
         [pscustomobject]@{ id = 100; amount = 9000; status = 'paid'; customer = [pscustomobject]@{ name = 'piped'; country = 'DE' } }
     ) | Send-MuxlyData -Route orders | Select-Object Route, Status, RecordsRead, Delivered | Out-Host
 
+    Step 'Jobs: run the route as a job, as cron or Task Scheduler would (pwsh -NonInteractive -Command "Start-MuxlyJob orders-nightly")'
+    New-MuxlyJob -Name orders-nightly -Connector orders -Route orders -Schedule '30 2 * * *' -TimeZone 'Europe/Berlin' -MaxRetries 2 -Force | Out-Null
+    Get-MuxlyJob | Out-Host
+    Get-MuxlyScheduleOccurrence -Job orders-nightly -Count 3 | ForEach-Object { $_.ToString('yyyy-MM-dd HH:mm zzz') } | Out-Host
+    Start-MuxlyJob -Name orders-nightly | Out-Host
+    Get-MuxlyJob orders-nightly | Get-MuxlyJobExecution -Last 5 | Out-Host
+
     Step 'Pipelines over configuration: disable every shop connector'
     Get-MuxlyConnector shop-* | Disable-MuxlyConnector
     Get-MuxlyConnector | Select-Object Name, Enabled | Format-Table -AutoSize | Out-Host
@@ -100,9 +107,10 @@ try {
         Write-Host "Refused as expected: $($_.Exception.Message)" -ForegroundColor Yellow
     }
 
-    Step 'Remove a connector: its routes go with it'
+    Step 'Remove a connector: its routes and jobs go with it'
     Remove-MuxlyConnector -Name orders -Force
     Get-MuxlyRoute | Out-Host
+    Get-MuxlyJob | Out-Host
 
     Step 'Back up the database online'
     Backup-MuxlyDatabase -Destination (Join-Path $folder 'backup.db') | Select-Object Name, Length | Out-Host
