@@ -275,6 +275,16 @@ public sealed class WebhookListener : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var entry = new RequestLog();
+        string remote;
+        try
+        {
+            remote = context.Request.RemoteEndPoint?.Address.ToString() ?? "?";
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            remote = "?";
+        }
+
         int status;
         try
         {
@@ -287,7 +297,6 @@ public sealed class WebhookListener : IDisposable
             status = Respond(context.Response, 500, "The webhook could not be processed.");
         }
 
-        var remote = context.Request.RemoteEndPoint?.Address.ToString() ?? "?";
         var line = new StringBuilder().Append(CultureInfo.InvariantCulture, $"webhook {entry.Method} {entry.Path} from {remote} -> {status}");
         if (entry.Reason.Length > 0)
         {
