@@ -55,6 +55,12 @@
         'Test-MuxlyCondition'
         'Test-MuxlyRule'
         'Get-MuxlyScheduleOccurrence'
+        'Register-MuxlyWebhook'
+        'Get-MuxlyWebhook'
+        'Set-MuxlyWebhook'
+        'Unregister-MuxlyWebhook'
+        'Enable-MuxlyWebhook'
+        'Disable-MuxlyWebhook'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
