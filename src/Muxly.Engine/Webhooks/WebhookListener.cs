@@ -80,6 +80,7 @@ public sealed class WebhookListener : IDisposable
     private HttpListener? _listener;
     private Task? _acceptLoop;
     private volatile bool _stopping;
+    private bool _stopped;
     private WebhookRateLimiter? _rateLimiter;
 
     public WebhookListener(MuxlyStore store, WebhookListenerOptions? options = null, IWebhookDispatcher? dispatcher = null)
@@ -144,6 +145,12 @@ public sealed class WebhookListener : IDisposable
             if (_listener is not null)
             {
                 throw new MuxlyException(MuxlyErrorKind.OperationFailed, "MuxlyWebhookListenerStarted", "The webhook listener is already started.");
+            }
+
+            // Stopping also stopped the dispatcher for good: a host that wants to listen again makes a new listener.
+            if (_stopped)
+            {
+                throw new MuxlyException(MuxlyErrorKind.OperationFailed, "MuxlyWebhookListenerStopped", "This webhook listener was stopped; create a new one to listen again.");
             }
 
             var prefix = ValidatePrefix(_options.Prefix ?? _store.Settings.GetValue<string>("webhook.listener_prefix"), _options.AllowRemote);
@@ -221,6 +228,7 @@ public sealed class WebhookListener : IDisposable
         {
             _listener = null;
             _acceptLoop = null;
+            _stopped = true;
         }
 
         _log($"webhook listener: stopped listening on {Prefix}");
