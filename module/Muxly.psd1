@@ -64,6 +64,12 @@
         'Start-MuxlyJob'
         'Get-MuxlyJobExecution'
         'Stop-MuxlyJobExecution'
+        'Register-MuxlyWebhook'
+        'Get-MuxlyWebhook'
+        'Set-MuxlyWebhook'
+        'Unregister-MuxlyWebhook'
+        'Enable-MuxlyWebhook'
+        'Disable-MuxlyWebhook'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -38,7 +38,8 @@ public sealed class JobRunnerOptions
 /// registers this process as a <c>runner</c> instance for the length of the run (its heartbeat is how other processes
 /// tell a live run from one whose process died). <see cref="ScheduledFor"/> is the occurrence a scheduled or catch-up
 /// run is for. <see cref="Force"/> runs a disabled job. <see cref="FirstAttempt"/> continues the attempt count of an
-/// earlier run (retrying an abandoned execution).
+/// earlier run (retrying an abandoned execution). <see cref="QueuedExecutionId"/> is an execution recorded as
+/// <c>queued</c> beforehand (a webhook call is answered with its id at once): the first attempt becomes that row.
 /// </summary>
 public sealed record JobRunRequest(
     string TriggeredBy = ExecutionTriggers.Manual,
@@ -49,7 +50,8 @@ public sealed record JobRunRequest(
     bool Force = false,
     Action<string>? Log = null,
     Action<string>? Warn = null,
-    int FirstAttempt = 1);
+    int FirstAttempt = 1,
+    string? QueuedExecutionId = null);
 
 /// <summary>
 /// Runs a job now, in this process, and waits: each attempt is its own <c>job_executions</c> row (attempt 1..n, the
@@ -136,7 +138,8 @@ public sealed class JobRunner
                 var first = attempt == request.FirstAttempt;
                 var overlap = !first && job.OverlapPolicy == "replace" ? "forbid" : job.OverlapPolicy;
                 var started = _store.Executions.Start(new ExecutionStart(
-                    job.Id, first ? trigger : ExecutionTriggers.Retry, attempt, request.ScheduledFor, instanceId, parameters, payload, overlap));
+                    job.Id, first ? trigger : ExecutionTriggers.Retry, attempt, request.ScheduledFor, instanceId, parameters, payload, overlap,
+                    first ? request.QueuedExecutionId : null));
                 if (!started.Started)
                 {
                     log($"Job '{job.Name}': skipped, because it is still running and its overlap policy is '{job.OverlapPolicy}'.");

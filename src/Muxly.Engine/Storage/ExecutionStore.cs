@@ -8,7 +8,8 @@ namespace Muxly.Storage;
 /// <summary>
 /// How an execution is to be started. Overlap policy <c>forbid</c>: if the job has a running execution, a
 /// <c>skipped</c> row is recorded instead; <c>replace</c>: the running ones are asked to stop, then this one starts;
-/// <c>allow</c>: it starts regardless.
+/// <c>allow</c>: it starts regardless. With <paramref name="QueuedExecutionId"/>, the execution already recorded as
+/// <c>queued</c> (a webhook call answered with its id before the run began) becomes this start, instead of a new row.
 /// </summary>
 public sealed record ExecutionStart(
     string JobId,
@@ -18,7 +19,8 @@ public sealed record ExecutionStart(
     string? OwnerInstanceId = null,
     string? Parameters = null,
     string? Payload = null,
-    string OverlapPolicy = "allow");
+    string OverlapPolicy = "allow",
+    string? QueuedExecutionId = null);
 
 /// <summary>The outcome of <see cref="ExecutionStore.Start"/>: the new running row, or the skipped row that was recorded instead.</summary>
 public sealed record ExecutionStartResult(JobExecution Execution, bool Started, IReadOnlyList<string> ReplacedExecutionIds);
@@ -72,11 +74,18 @@ public sealed class ExecutionStore
 
         return Database.Write((connection, transaction) =>
         {
+            if (start.QueuedExecutionId is { } queuedId)
+            {
+                RequireQueued(connection, transaction, queuedId, start.JobId);
+            }
+
             var running = RunningIds(connection, transaction, start.JobId);
             if (running.Count > 0 && start.OverlapPolicy == "forbid")
             {
                 var reason = $"The job was still running (execution {running[0]}) and its overlap policy is 'forbid'.";
-                var skippedId = Insert(connection, transaction, start with { TriggeredBy = trigger }, ExecutionStatuses.Skipped, SkippedResult(reason, running[0]), reason);
+                var skippedId = start.QueuedExecutionId is { } queued
+                    ? Promote(connection, transaction, queued, start, ExecutionStatuses.Skipped, SkippedResult(reason, running[0]), reason)
+                    : Insert(connection, transaction, start with { TriggeredBy = trigger }, ExecutionStatuses.Skipped, SkippedResult(reason, running[0]), reason);
                 return new ExecutionStartResult(Find(connection, transaction, skippedId)!, Started: false, []);
             }
 
@@ -92,9 +101,26 @@ public sealed class ExecutionStore
                 running = [];
             }
 
-            var executionId = Insert(connection, transaction, start with { TriggeredBy = trigger }, ExecutionStatuses.Running, null, null);
+            var executionId = start.QueuedExecutionId is { } promoted
+                ? Promote(connection, transaction, promoted, start, ExecutionStatuses.Running, null, null)
+                : Insert(connection, transaction, start with { TriggeredBy = trigger }, ExecutionStatuses.Running, null, null);
             return new ExecutionStartResult(Find(connection, transaction, executionId)!, Started: true, running);
         });
+    }
+
+    /// <summary>
+    /// Records an execution as <c>queued</c>: it exists (its id can be handed out) before anything runs. A runner later
+    /// starts it by passing its id as <see cref="ExecutionStart.QueuedExecutionId"/>; one that never starts is
+    /// finished (<see cref="Finish"/>) with the reason.
+    /// </summary>
+    public JobExecution Enqueue(ExecutionStart start) => Database.Write((connection, transaction) =>
+        Find(connection, transaction, InsertQueued(connection, transaction, start))!);
+
+    /// <summary>Inserts a queued execution inside the caller's transaction (the webhook accept path records it with the delivery).</summary>
+    internal static string InsertQueued(SqliteConnection connection, SqliteTransaction transaction, ExecutionStart start)
+    {
+        var trigger = ExecutionTriggers.Require(start.TriggeredBy);
+        return Insert(connection, transaction, start with { TriggeredBy = trigger, QueuedExecutionId = null }, ExecutionStatuses.Queued, null, null);
     }
 
     /// <summary>
@@ -410,7 +436,7 @@ public sealed class ExecutionStore
 
         var id = Names.NewId();
         var now = SqliteValues.FormatTimestamp(DateTimeOffset.UtcNow);
-        var finished = status != ExecutionStatuses.Running;
+        var finished = status is not (ExecutionStatuses.Running or ExecutionStatuses.Queued);
         using var insert = Command(connection, transaction, """
             INSERT INTO job_executions (id, job_id, start_time, end_time, status, result, attempt, triggered_by, created_at, updated_at)
             VALUES ($id, $job, $now, $end, $status, $result, $attempt, $trigger, $now, $now);
@@ -445,6 +471,47 @@ public sealed class ExecutionStore
         }
 
         return id;
+    }
+
+    private static void RequireQueued(SqliteConnection connection, SqliteTransaction transaction, string executionId, string jobId)
+    {
+        using var find = Command(connection, transaction, "SELECT status FROM job_executions WHERE id = $id AND job_id = $job");
+        find.Parameters.AddWithValue("$id", executionId);
+        find.Parameters.AddWithValue("$job", jobId);
+        var status = find.ExecuteScalar() as string ?? throw NotFound(executionId);
+        if (status != ExecutionStatuses.Queued)
+        {
+            throw new MuxlyException(MuxlyErrorKind.OperationFailed, "MuxlyExecutionNotQueued",
+                $"The execution '{executionId}' is {status}, not queued: it cannot be started.", executionId);
+        }
+    }
+
+    /// <summary>Turns a queued execution into the started (or skipped) one: it starts now, owned by the runner.</summary>
+    private static string Promote(SqliteConnection connection, SqliteTransaction transaction, string executionId, ExecutionStart start, string status, string? result, string? error)
+    {
+        var now = SqliteValues.FormatTimestamp(DateTimeOffset.UtcNow);
+        var finished = status != ExecutionStatuses.Running;
+        using var update = Command(connection, transaction, """
+            UPDATE job_executions SET status = $status, start_time = $now, end_time = $end, result = $result, attempt = $attempt, updated_at = $now
+            WHERE id = $id;
+            UPDATE job_execution_details SET owner_instance_id = COALESCE($owner, owner_instance_id), heartbeat_at = $now,
+                parameters = COALESCE($parameters, parameters), payload = CASE WHEN $finished THEN NULL ELSE COALESCE($payload, payload) END,
+                error = $error
+            WHERE execution_id = $id;
+            """);
+        update.Parameters.AddWithValue("$id", executionId);
+        update.Parameters.AddWithValue("$status", status);
+        update.Parameters.AddWithValue("$now", now);
+        update.Parameters.AddWithValue("$end", finished ? now : DBNull.Value);
+        update.Parameters.AddWithValue("$result", (object?)result ?? DBNull.Value);
+        update.Parameters.AddWithValue("$attempt", start.Attempt);
+        update.Parameters.AddWithValue("$owner", (object?)start.OwnerInstanceId ?? DBNull.Value);
+        update.Parameters.AddWithValue("$parameters", (object?)start.Parameters ?? DBNull.Value);
+        update.Parameters.AddWithValue("$payload", (object?)start.Payload ?? DBNull.Value);
+        update.Parameters.AddWithValue("$finished", finished);
+        update.Parameters.AddWithValue("$error", (object?)Truncate(error) ?? DBNull.Value);
+        update.ExecuteNonQuery();
+        return executionId;
     }
 
     private static string SkippedResult(string reason, string? runningExecutionId)

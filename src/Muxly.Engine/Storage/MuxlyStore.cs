@@ -15,6 +15,7 @@ public sealed class MuxlyStore
         Jobs = new JobStore(database);
         Executions = new ExecutionStore(database);
         SchedulerInstances = new SchedulerInstanceStore(database);
+        WebhookTriggers = new WebhookTriggerStore(database);
     }
 
     public MuxlyDatabase Database { get; }
@@ -27,6 +28,7 @@ public sealed class MuxlyStore
     public JobStore Jobs { get; }
     public ExecutionStore Executions { get; }
     public SchedulerInstanceStore SchedulerInstances { get; }
+    public WebhookTriggerStore WebhookTriggers { get; }
 
     public static MuxlyStore Open(string path) => new(MuxlyDatabase.Open(path));
 }
