@@ -38,7 +38,8 @@ public sealed class JobRunnerOptions
 /// registers this process as a <c>runner</c> instance for the length of the run (its heartbeat is how other processes
 /// tell a live run from one whose process died). <see cref="ScheduledFor"/> is the occurrence a scheduled or catch-up
 /// run is for. <see cref="Force"/> runs a disabled job. <see cref="FirstAttempt"/> continues the attempt count of an
-/// earlier run (retrying an abandoned execution).
+/// earlier run (retrying an abandoned execution): attempts then stop at <c>1 + max_retries</c> in all, as if the earlier
+/// attempts had been made here (at least one attempt is always made).
 /// </summary>
 public sealed record JobRunRequest(
     string TriggeredBy = ExecutionTriggers.Manual,
@@ -120,7 +121,7 @@ public sealed class JobRunner
             var payload = request.Payload?.ToJson();
 
             JobExecution last = null!;
-            var lastAttempt = request.FirstAttempt + job.MaxRetries;
+            var lastAttempt = Math.Max(request.FirstAttempt, 1 + job.MaxRetries);
             for (var attempt = request.FirstAttempt; attempt <= lastAttempt; attempt++)
             {
                 var first = attempt == request.FirstAttempt;
