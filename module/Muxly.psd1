@@ -55,6 +55,10 @@
         'Test-MuxlyCondition'
         'Test-MuxlyRule'
         'Get-MuxlyScheduleOccurrence'
+        'Start-MuxlyScheduler'
+        'Invoke-MuxlyScheduler'
+        'Stop-MuxlyScheduler'
+        'Get-MuxlyScheduler'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
