@@ -29,6 +29,12 @@ public sealed class JobRunnerOptions
     /// </summary>
     public TimeSpan CancellationGrace { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Before a run, mark the job's executions whose process is gone abandoned, so that they do not block it. A
+    /// scheduler turns this off: it marks them itself, every heartbeat, and retries them per policy.
+    /// </summary>
+    public bool MarkAbandonedFirst { get; init; } = true;
+
     /// <summary>Prune the job's executions to <c>executions.retention_per_job</c> after each run.</summary>
     public bool PruneAfterRun { get; init; } = true;
 }
@@ -114,7 +120,11 @@ public sealed class JobRunner
         var instanceId = request.InstanceId ?? ownInstance!.Id;
         try
         {
-            _store.Executions.MarkAbandoned(_store.Executions.AbandonedAfter(), job.Id);
+            if (_options.MarkAbandonedFirst)
+            {
+                _store.Executions.MarkAbandoned(_store.Executions.AbandonedAfter(), job.Id);
+            }
+
             var baseDelay = _options.RetryBaseDelay ?? TimeSpan.FromSeconds(_store.Settings.GetValue<int>("retry.base_delay_seconds"));
             var maxDelay = _options.RetryMaxDelay ?? TimeSpan.FromSeconds(_store.Settings.GetValue<int>("retry.max_delay_seconds"));
             var parameters = request.Parameters?.ToJson();

@@ -224,6 +224,8 @@ public sealed class SchedulerService : IDisposable
             HeartbeatInterval = _options.HeartbeatInterval ?? (runner.HeartbeatInterval < _heartbeat ? runner.HeartbeatInterval : _heartbeat),
             CancellationGrace = _options.CancellationGrace,
             PruneAfterRun = runner.PruneAfterRun,
+            // Abandoned executions are this service's to find, so that each one found is also retried per policy.
+            MarkAbandonedFirst = false,
         });
 
         Instance = _store.SchedulerInstances.Register(SchedulerInstanceStore.SchedulerKind);

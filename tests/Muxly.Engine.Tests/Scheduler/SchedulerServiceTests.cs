@@ -116,6 +116,25 @@ public sealed class SchedulerServiceTests : IDisposable
     }
 
     [Fact]
+    public void ARunningScheduler_FindsExecutionsAbandonedWhileItRuns_AndRetriesThem_EvenWhenTheJobRunsMeanwhile()
+    {
+        // The job runs every second too: its own runs must not swallow the abandoned one without a retry.
+        var job = CronJob("busy", EverySecond, maxRetries: 1);
+        var service = Service();
+        var loop = StartLoop(service);
+        WaitUntil(() => Executions(job).Any(e => e.Status == "succeeded"));
+
+        var orphan = StartOrphan(job, DateTimeOffset.Now.AddMinutes(-1));
+        WaitUntil(() => Executions(job).Any(e => e.TriggeredBy == "retry" && e.IsFinished));
+        service.Stop(TimeSpan.FromSeconds(5));
+        Assert.True(loop.Join(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal("abandoned", _store.Executions.Get(orphan.Id).Status);
+        var retry = Assert.Single(Executions(job), e => e.TriggeredBy == "retry");
+        Assert.Equal(("succeeded", 2), (retry.Status, retry.Attempt));
+    }
+
+    [Fact]
     public void AJobWhoseRunsKeepDyingWithTheirProcess_IsNotRetriedAgain_AndTheHistorySaysWhy()
     {
         var job = CronJob("crash-loop", "0 0 1 1 *", maxRetries: 10);

@@ -90,11 +90,7 @@ public sealed class InvokeMuxlySchedulerCommand : MuxlyCmdlet
 
         // systemctl stop and docker stop send SIGTERM; Ctrl+C reaches StopProcessing through the host (or, without
         // one, CancelKeyPress). Each stops the scheduler gracefully instead of ending the process.
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            service.RequestStop();
-        });
+        using var sigterm = RegisterSigterm(service);
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             e.Cancel = true;
@@ -142,6 +138,23 @@ public sealed class InvokeMuxlySchedulerCommand : MuxlyCmdlet
     }
 
     protected override void StopProcessing() => _service?.RequestStop();
+
+    private static PosixSignalRegistration? RegisterSigterm(SchedulerService service)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                service.RequestStop();
+            });
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // No SIGTERM here (some Windows hosts): Ctrl+C and Stop-MuxlyScheduler -All still stop it gracefully.
+            return null;
+        }
+    }
 }
 
 /// <summary>Stops scheduler jobs of this session, gracefully; with -All also asks every other scheduler of the database to stop.</summary>
