@@ -70,6 +70,10 @@
         'Unregister-MuxlyWebhook'
         'Enable-MuxlyWebhook'
         'Disable-MuxlyWebhook'
+        'Start-MuxlyScheduler'
+        'Invoke-MuxlyScheduler'
+        'Stop-MuxlyScheduler'
+        'Get-MuxlyScheduler'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

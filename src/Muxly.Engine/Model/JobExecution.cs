@@ -26,6 +26,9 @@ public sealed class JobExecution
     /// <summary>The occurrence a scheduled, catch-up or skipped run was for; null for runs on demand.</summary>
     public DateTimeOffset? ScheduledFor { get; init; }
 
+    /// <summary>How late it started after the occurrence it was for (start time minus <see cref="ScheduledFor"/>); null for runs on demand.</summary>
+    public TimeSpan? Lateness => ScheduledFor is { } at ? StartTime - at : null;
+
     /// <summary>How long it ran; null while it runs.</summary>
     public TimeSpan? Duration => EndTime - StartTime;
 

@@ -29,6 +29,12 @@ public sealed class JobRunnerOptions
     /// </summary>
     public TimeSpan CancellationGrace { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Before a run, mark the job's executions whose process is gone abandoned, so that they do not block it. A
+    /// scheduler turns this off: it marks them itself, every heartbeat, and retries them per policy.
+    /// </summary>
+    public bool MarkAbandonedFirst { get; init; } = true;
+
     /// <summary>Prune the job's executions to <c>executions.retention_per_job</c> after each run.</summary>
     public bool PruneAfterRun { get; init; } = true;
 }
@@ -38,8 +44,9 @@ public sealed class JobRunnerOptions
 /// registers this process as a <c>runner</c> instance for the length of the run (its heartbeat is how other processes
 /// tell a live run from one whose process died). <see cref="ScheduledFor"/> is the occurrence a scheduled or catch-up
 /// run is for. <see cref="Force"/> runs a disabled job. <see cref="FirstAttempt"/> continues the attempt count of an
-/// earlier run (retrying an abandoned execution). <see cref="QueuedExecutionId"/> is an execution recorded as
-/// <c>queued</c> beforehand (a webhook call is answered with its id at once): the first attempt becomes that row.
+/// earlier run (retrying an abandoned execution): attempts then stop at <c>1 + max_retries</c> in all, as if the earlier
+/// attempts had been made here (at least one attempt is always made). <see cref="QueuedExecutionId"/> is an execution
+/// recorded as <c>queued</c> beforehand (a webhook call is answered with its id at once): the first attempt becomes that row.
 /// </summary>
 public sealed record JobRunRequest(
     string TriggeredBy = ExecutionTriggers.Manual,
@@ -125,14 +132,18 @@ public sealed class JobRunner
         var instanceId = request.InstanceId ?? ownInstance!.Id;
         try
         {
-            _store.Executions.MarkAbandoned(_store.Executions.AbandonedAfter(), job.Id);
+            if (_options.MarkAbandonedFirst)
+            {
+                _store.Executions.MarkAbandoned(_store.Executions.AbandonedAfter(), job.Id);
+            }
+
             var baseDelay = _options.RetryBaseDelay ?? TimeSpan.FromSeconds(_store.Settings.GetValue<int>("retry.base_delay_seconds"));
             var maxDelay = _options.RetryMaxDelay ?? TimeSpan.FromSeconds(_store.Settings.GetValue<int>("retry.max_delay_seconds"));
             var parameters = request.Parameters?.ToJson();
             var payload = request.Payload?.ToJson();
 
             JobExecution last = null!;
-            var lastAttempt = request.FirstAttempt + job.MaxRetries;
+            var lastAttempt = Math.Max(request.FirstAttempt, 1 + job.MaxRetries);
             for (var attempt = request.FirstAttempt; attempt <= lastAttempt; attempt++)
             {
                 var first = attempt == request.FirstAttempt;

@@ -20,6 +20,9 @@ public sealed record MissedRunPlan(IReadOnlyList<PlannedOccurrence> Occurrences,
 /// <c>skip</c> skips them all; <c>catch-up</c> runs each, oldest first, up to the job's catch-up limit (the newest ones),
 /// and skips the older. Missed occurrences older than the catch-up window are always skipped. Skipped occurrences are
 /// listed up to <see cref="MaxListedSkips"/>, newest kept.
+/// <para>A running scheduler passes <c>liveSince</c> (about when it last looked): occurrences from then on came due
+/// while it was running, so they are late rather than missed and all run as scheduled, however late. It passes the
+/// cursor it read itself as <c>cursor</c>; without one the job's own is used.</para>
 /// </summary>
 public static class MissedRunPlanner
 {
@@ -28,7 +31,8 @@ public static class MissedRunPlanner
     // Beyond this many due occurrences (an every-second schedule after a long downtime) only the newest are examined.
     private const int MaxExamined = 100_000;
 
-    public static MissedRunPlan Plan(Job job, DateTimeOffset now, TimeSpan catchUpWindow, TimeSpan onTime)
+    public static MissedRunPlan Plan(Job job, DateTimeOffset now, TimeSpan catchUpWindow, TimeSpan onTime,
+        DateTimeOffset? liveSince = null, DateTimeOffset? cursor = null)
     {
         if (job.JobType != "cron" || job.Schedule is null || !job.Enabled)
         {
@@ -36,10 +40,10 @@ public static class MissedRunPlanner
         }
 
         var schedule = CronSchedule.Parse(job.Schedule, job.EffectiveTimeZone);
-        var cursor = job.LastScheduledFor ?? now;
+        var from = cursor ?? job.LastScheduledFor ?? now;
         var due = new Queue<DateTimeOffset>();
         var dropped = 0;
-        foreach (var occurrence in schedule.GetOccurrences(cursor, now))
+        foreach (var occurrence in schedule.GetOccurrences(from, now))
         {
             due.Enqueue(occurrence);
             if (due.Count > MaxExamined)
@@ -56,14 +60,14 @@ public static class MissedRunPlanner
 
         var all = due.ToList();
         var cursorTo = all[^1];
-        var current = now - all[^1] <= onTime ? all[^1] : (DateTimeOffset?)null;
-        var missed = current is null ? all : all.Take(all.Count - 1).ToList();
+        var live = all.Where((o, i) => o >= liveSince || (i == all.Count - 1 && now - o <= onTime)).ToList();
+        var missed = all.Take(all.Count - live.Count).ToList();
         var inWindow = missed.Where(o => now - o <= catchUpWindow).ToList();
         var runMissed = job.MissedRunPolicy switch
         {
             "skip" => [],
             "catch-up" => inWindow.Skip(Math.Max(0, inWindow.Count - job.CatchUpLimit)).ToList(),
-            _ => current is null && inWindow.Count > 0 ? [inWindow[^1]] : new List<DateTimeOffset>(),
+            _ => live.Count == 0 && inWindow.Count > 0 ? [inWindow[^1]] : new List<DateTimeOffset>(),
         };
 
         var plan = new List<PlannedOccurrence>();
@@ -78,10 +82,7 @@ public static class MissedRunPlanner
         }
 
         plan.AddRange(runMissed.Select(o => new PlannedOccurrence(o, true, ExecutionTriggers.CatchUp, null)));
-        if (current is { } onTimeOccurrence)
-        {
-            plan.Add(new PlannedOccurrence(onTimeOccurrence, true, ExecutionTriggers.Schedule, null));
-        }
+        plan.AddRange(live.Select(o => new PlannedOccurrence(o, true, ExecutionTriggers.Schedule, null)));
 
         return new MissedRunPlan(plan.OrderBy(p => p.ScheduledFor).ToList(), unlisted, cursorTo);
     }
