@@ -27,7 +27,7 @@ public sealed class MuxlySchedulerJob : Job2
     private bool _finished;
     private volatile bool _stopRequested;
 
-    internal MuxlySchedulerJob(string name, string command, MuxlyStore store, TimeSpan? gracePeriod)
+    internal MuxlySchedulerJob(string name, string command, MuxlyStore store, TimeSpan? gracePeriod, IReadOnlyList<ISchedulerComponent> components)
         : base(command, name)
     {
         PSJobTypeName = JobTypeName;
@@ -36,7 +36,7 @@ public sealed class MuxlySchedulerJob : Job2
         RunspaceId = Runspace.DefaultRunspace?.InstanceId;
         Output = new PSDataCollection<PSObject>();
         Error = new PSDataCollection<ErrorRecord>();
-        _service = new SchedulerService(store, new SchedulerServiceOptions { Name = name, GracePeriod = gracePeriod, Log = WriteLog });
+        _service = new SchedulerService(store, new SchedulerServiceOptions { Name = name, GracePeriod = gracePeriod, Log = WriteLog, Components = components });
     }
 
     /// <summary>The database the scheduler runs.</summary>

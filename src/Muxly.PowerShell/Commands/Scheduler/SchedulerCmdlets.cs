@@ -21,11 +21,25 @@ public sealed class StartMuxlySchedulerCommand : MuxlyCmdlet
     [SecondsOrTimeSpan]
     public TimeSpan? GracePeriod { get; set; }
 
+    /// <summary>Run without the webhook listener even when triggers are enabled.</summary>
+    [Parameter]
+    public SwitchParameter NoWebhookListener { get; set; }
+
+    /// <summary>Where the webhook listener binds (http://host:port/); the webhook.listener_prefix setting by default.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? WebhookPrefix { get; set; }
+
+    /// <summary>Allow a webhook listener prefix that is not loopback.</summary>
+    [Parameter]
+    public SwitchParameter AllowRemoteWebhooks { get; set; }
+
     protected override void End()
     {
         var store = Store;
+        var components = SchedulerComponents.For(NoWebhookListener, WebhookPrefix, AllowRemoteWebhooks);
         var command = $"Start-MuxlyScheduler -Database '{store.Database.Path}'";
-        var job = new MuxlySchedulerJob(Name, command, store, GracePeriod);
+        var job = new MuxlySchedulerJob(Name, command, store, GracePeriod, components);
 
         // As ThreadJob does: the job manager finds (or creates) our adapter from the definition and registers the job.
         var definition = new JobDefinition(typeof(MuxlySchedulerJobSourceAdapter), command, Name);
@@ -59,10 +73,24 @@ public sealed class InvokeMuxlySchedulerCommand : MuxlyCmdlet
     [SecondsOrTimeSpan]
     public TimeSpan? GracePeriod { get; set; }
 
+    /// <summary>Run without the webhook listener even when triggers are enabled.</summary>
+    [Parameter]
+    public SwitchParameter NoWebhookListener { get; set; }
+
+    /// <summary>Where the webhook listener binds (http://host:port/); the webhook.listener_prefix setting by default.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? WebhookPrefix { get; set; }
+
+    /// <summary>Allow a webhook listener prefix that is not loopback.</summary>
+    [Parameter]
+    public SwitchParameter AllowRemoteWebhooks { get; set; }
+
     protected override void End()
     {
         var lines = new BlockingCollection<string>();
-        var service = _service = new SchedulerService(Store, new SchedulerServiceOptions { Name = Name, GracePeriod = GracePeriod, Log = lines.Add });
+        var components = SchedulerComponents.For(NoWebhookListener || Once, WebhookPrefix, AllowRemoteWebhooks);
+        var service = _service = new SchedulerService(Store, new SchedulerServiceOptions { Name = Name, GracePeriod = GracePeriod, Log = lines.Add, Components = components });
         SchedulerPassSummary? summary = null;
         Exception? failure = null;
         var worker = new Thread(() =>
@@ -257,4 +285,11 @@ public sealed class GetMuxlySchedulerCommand : MuxlyCmdlet
             WriteObject(instance);
         }
     }
+}
+
+/// <summary>What a scheduler started from PowerShell hosts: the webhook listener, unless told not to.</summary>
+internal static class SchedulerComponents
+{
+    public static IReadOnlyList<ISchedulerComponent> For(bool noWebhookListener, string? prefix, bool allowRemote) =>
+        noWebhookListener ? [] : [new Muxly.Webhooks.WebhookListenerComponent(prefix, allowRemote)];
 }
