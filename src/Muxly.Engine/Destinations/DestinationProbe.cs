@@ -17,7 +17,7 @@ public static class DestinationProbe
         try
         {
             var type = DestinationRegistry.Default.Get(destination.DestinationType);
-            var config = DynamicValues.ExpandAll(SecretMasker.ParseObject(destination.ConfigUnmasked), context.Now);
+            var config = DynamicValues.ExpandAll(SecretMasker.ParseObject(destination.ConfigUnmasked), context);
             using var writer = type.Open(new DestinationSettings(destination.Name, config), context);
             writer.Write(new JsonObject
             {

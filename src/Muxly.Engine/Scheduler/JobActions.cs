@@ -118,7 +118,7 @@ internal static class JobActions
             }
         }
 
-        var config = DynamicValues.ExpandAll(SecretMasker.ParseObject(destination.ConfigUnmasked), context.Now);
+        var config = DynamicValues.ExpandAll(SecretMasker.ParseObject(destination.ConfigUnmasked), context);
         using (var writer = type.Open(new DestinationSettings(destination.Name, config), context))
         {
             foreach (var item in RouteSources.Read(connector, context))

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Muxly.Json;
+using Muxly.Router.Records;
 using Muxly.Router.Runs;
 using Muxly.Storage;
 
@@ -201,6 +202,32 @@ public sealed class JobRunner
         }
     }
 
+    /// <summary>
+    /// A run's parameters: the job's stored <c>parameters</c> (in its action parameters) as defaults, overridden by
+    /// those given for this run. Values may use the dynamic values (<c>${YESTERDAY}</c>), expanded now, once.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string> RunParameters(Job job, JobRunRequest request, DateTimeOffset now)
+    {
+        var merged = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        void Add(JsonObject? source)
+        {
+            foreach (var (name, value) in source ?? [])
+            {
+                var text = value switch
+                {
+                    null => string.Empty,
+                    JsonValue v when v.TryGetValue<string>(out var s) => s,
+                    _ => value.ToJsonString(),
+                };
+                merged[name] = DynamicValues.Expand(text, now);
+            }
+        }
+
+        Add(JsonNode.Parse(job.ActionParametersStored) is JsonObject stored ? stored["parameters"] as JsonObject : null);
+        Add(request.Parameters);
+        return merged;
+    }
+
     private sealed record AttemptOutcome(string Status, string Result, string? Error, bool Retryable);
 
     private AttemptOutcome RunAttempt(Job job, JobExecution execution, JobRunRequest request, string? ownInstanceId, CancellationToken callerCancellation)
@@ -208,7 +235,8 @@ public sealed class JobRunner
         using var timeout = job.TimeoutSeconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(job.TimeoutSeconds)) : new CancellationTokenSource();
         using var stopRequested = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callerCancellation, timeout.Token, stopRequested.Token);
-        var context = new RunContext(DateTimeOffset.Now, request.Warn, request.Log, linked.Token) { Payload = request.Payload };
+        var now = DateTimeOffset.Now;
+        var context = new RunContext(now, request.Warn, request.Log, linked.Token) { Payload = request.Payload, Parameters = RunParameters(job, request, now) };
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         var action = Task.Factory.StartNew(

@@ -95,6 +95,7 @@ public sealed class SchedulerService : IDisposable
                     if (now - lastRecovery >= _heartbeat)
                     {
                         RecoverAbandoned();
+                        RecoverOrphanedClaims();
                         lastRecovery = now;
                     }
 
@@ -241,6 +242,7 @@ public sealed class SchedulerService : IDisposable
         }
 
         RecoverAbandoned();
+        RecoverOrphanedClaims();
         Prune();
     }
 
@@ -395,6 +397,40 @@ public sealed class SchedulerService : IDisposable
             Interlocked.Increment(ref _notStarted);
             Log($"Job '{job.Name}': not run: {ex.Message}");
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Runs occurrences another scheduler claimed but never started before it died or stopped: claimed means owed,
+    /// so none is lost. They run as catch-up for the occurrence they were claimed for.
+    /// </summary>
+    private void RecoverOrphanedClaims()
+    {
+        IReadOnlyList<(string JobId, DateTimeOffset ScheduledFor)> orphans;
+        try
+        {
+            orphans = _store.Executions.ReclaimOrphanedClaims(Instance!.Id, _abandonedAfter);
+        }
+        catch (MuxlyException ex)
+        {
+            Log($"Could not look for claimed occurrences that never started: {ex.Message}");
+            return;
+        }
+
+        foreach (var group in orphans.GroupBy(o => o.JobId))
+        {
+            var job = _store.Jobs.FindById(group.Key);
+            if (job is null || !job.Enabled)
+            {
+                continue;
+            }
+
+            foreach (var (_, scheduledFor) in group)
+            {
+                Log($"Job '{job.Name}': the occurrence {Format(scheduledFor)} was claimed by a scheduler that stopped before starting it; running it now.");
+            }
+
+            Dispatch(job, group.Select(o => new JobRunRequest(ExecutionTriggers.CatchUp, InstanceId: Instance!.Id, ScheduledFor: o.ScheduledFor)).ToList());
         }
     }
 

@@ -277,6 +277,51 @@ public sealed class ExecutionStore
         return insert.ExecuteNonQuery() == 1;
     });
 
+    /// <summary>
+    /// Takes over occurrences that were claimed but never started because the claiming scheduler died or stopped
+    /// first (no execution, and the claiming instance stopped, silent for longer than <paramref name="staleAfter"/>, or
+    /// unknown). Each is re-claimed for <paramref name="instanceId"/> by a conditional update, so of several schedulers
+    /// recovering at once exactly one gets it. Returns the (job, occurrence) pairs this instance now owns.
+    /// </summary>
+    public IReadOnlyList<(string JobId, DateTimeOffset ScheduledFor)> ReclaimOrphanedClaims(string instanceId, TimeSpan staleAfter) => Database.Write((connection, transaction) =>
+    {
+        var orphans = new List<(string, string)>();
+        using (var find = Command(connection, transaction, """
+            SELECT c.job_id, c.scheduled_for, c.instance_id FROM scheduler_occurrence_claims c
+            LEFT JOIN scheduler_instances i ON i.id = c.instance_id
+            WHERE c.execution_id IS NULL AND c.instance_id IS NOT $me
+              AND (i.id IS NULL OR i.stopped_at IS NOT NULL OR i.heartbeat_at < $stale)
+            ORDER BY c.scheduled_for
+            """))
+        {
+            find.Parameters.AddWithValue("$me", instanceId);
+            find.Parameters.AddWithValue("$stale", SqliteValues.FormatTimestamp(DateTimeOffset.UtcNow - staleAfter));
+            using var reader = find.ExecuteReader();
+            while (reader.Read())
+            {
+                orphans.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        var taken = new List<(string JobId, DateTimeOffset ScheduledFor)>();
+        foreach (var (jobId, scheduledFor) in orphans)
+        {
+            using var take = Command(connection, transaction, $"""
+                UPDATE scheduler_occurrence_claims SET instance_id = $me, claimed_at = {SqliteValues.NowExpression}
+                WHERE job_id = $job AND scheduled_for = $at AND execution_id IS NULL
+                """);
+            take.Parameters.AddWithValue("$me", instanceId);
+            take.Parameters.AddWithValue("$job", jobId);
+            take.Parameters.AddWithValue("$at", scheduledFor);
+            if (take.ExecuteNonQuery() == 1)
+            {
+                taken.Add((jobId, SqliteValues.ParseTimestamp(scheduledFor)));
+            }
+        }
+
+        return taken;
+    });
+
     /// <summary>Deletes occurrence claims made longer ago than <paramref name="olderThan"/> (the job cursors are past them).</summary>
     public int PruneClaims(TimeSpan olderThan) => Database.Write((connection, transaction) =>
     {

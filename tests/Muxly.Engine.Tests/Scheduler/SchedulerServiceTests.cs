@@ -100,6 +100,34 @@ public sealed class SchedulerServiceTests : IDisposable
     }
 
     [Fact]
+    public void AnOccurrenceClaimedByASchedulerThatDiedBeforeStartingIt_IsRunByTheNext_AndOnlyOnce()
+    {
+        var job = CronJob("claimed", "0 0 1 1 *");
+        var scheduledFor = DateTimeOffset.Now.AddMinutes(-3);
+        var other = _fixture.OpenOtherStore();
+        var dead = other.SchedulerInstances.Register();
+        Assert.True(other.Executions.TryClaimOccurrence(job.Id, scheduledFor, dead.Id));
+        Sql("UPDATE scheduler_instances SET heartbeat_at = $at WHERE id = $id", ("$at", SqliteValues.FormatTimestamp(DateTimeOffset.UtcNow.AddMinutes(-10))), ("$id", dead.Id));
+
+        var summary = Service().RunOnce();
+
+        var run = Assert.Single(summary.Executions);
+        Assert.Equal(("succeeded", "catch-up", scheduledFor.ToUnixTimeMilliseconds()), (run.Status, run.TriggeredBy, run.ScheduledFor!.Value.ToUnixTimeMilliseconds()));
+        Assert.Empty(Service().RunOnce().Executions); // taken once: a later scheduler finds nothing left to recover
+    }
+
+    [Fact]
+    public void AnOccurrenceClaimedByALiveScheduler_IsLeftToIt()
+    {
+        var job = CronJob("queued", "0 0 1 1 *");
+        var other = _fixture.OpenOtherStore();
+        var alive = other.SchedulerInstances.Register();
+        Assert.True(other.Executions.TryClaimOccurrence(job.Id, DateTimeOffset.Now.AddMinutes(-3), alive.Id));
+
+        Assert.Empty(Service().RunOnce().Executions);
+    }
+
+    [Fact]
     public void AnExecutionLeftRunningByADeadScheduler_IsMarkedAbandoned_AndRetriedAsTheNextAttempt()
     {
         var job = CronJob("crashed", "0 0 1 1 *", maxRetries: 2);

@@ -111,9 +111,9 @@ public sealed class FileDestinationOptions
     /// hour inserted before the extension (<c>out-2026-11-24.jsonl</c>, <c>out-2026-11-24T13.jsonl</c>). A run that
     /// crosses midnight stays in the file it opened. Size rotation numbers files separately (see <see cref="NumberedPath"/>).
     /// </summary>
-    public string ResolvePath(DateTimeOffset now)
+    public string ResolvePath(DateTimeOffset now, IReadOnlyDictionary<string, string>? parameters = null)
     {
-        var expanded = System.IO.Path.GetFullPath(Router.Records.DynamicValues.Expand(Path, now));
+        var expanded = System.IO.Path.GetFullPath(Router.Records.DynamicValues.Expand(Path, now, parameters));
         return Rotation switch
         {
             FileRotation.Daily => InsertBeforeExtension(expanded, "-" + now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),

@@ -29,7 +29,7 @@ internal sealed class FileDestinationWriter : IDestinationWriter
         _options = options;
         _context = context;
         _format = RecordFileFormat.Create(options.Format, context);
-        _targetPath = options.ResolvePath(context.Now);
+        _targetPath = options.ResolvePath(context.Now, context.Parameters);
         var folder = Path.GetDirectoryName(_targetPath)!;
         EnsureFolder(folder);
         _current = OpenFirstFile(folder);

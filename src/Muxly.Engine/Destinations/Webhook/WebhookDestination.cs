@@ -41,7 +41,7 @@ public sealed class WebhookDestination : IDestinationType
                     settings.Name);
             }
 
-            signer = _signerFactory(new WebhookSigningSettings(scheme, DynamicValues.Expand(options.SigningSecret!, context.Now)));
+            signer = _signerFactory(new WebhookSigningSettings(scheme, DynamicValues.Expand(options.SigningSecret!, context)));
         }
 
         return new WebhookDestinationWriter(options, context, signer);

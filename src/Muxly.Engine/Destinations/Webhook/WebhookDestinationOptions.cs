@@ -126,9 +126,9 @@ public sealed partial class WebhookDestinationOptions
     }
 
     /// <summary>The URL with the run's dynamic values expanded; checked again, since a value may have made it invalid.</summary>
-    internal Uri ResolveUrl(DateTimeOffset now)
+    internal Uri ResolveUrl(Router.Runs.RunContext context)
     {
-        var expanded = DynamicValues.Expand(Url, now);
+        var expanded = DynamicValues.Expand(Url, context);
         return CheckUrl(expanded, null, expanded: true)!;
     }
 

@@ -36,9 +36,9 @@ internal sealed class WebhookDestinationWriter : IDestinationWriter
     {
         _options = options;
         _context = context;
-        _url = options.ResolveUrl(context.Now);
+        _url = options.ResolveUrl(context);
         _displayUrl = WebhookDestinationOptions.Display(_url);
-        _headers = options.Headers.Select(h => KeyValuePair.Create(h.Key, Router.Records.DynamicValues.Expand(h.Value, context.Now))).ToList();
+        _headers = options.Headers.Select(h => KeyValuePair.Create(h.Key, Router.Records.DynamicValues.Expand(h.Value, context))).ToList();
         _contentType = MediaTypeHeaderValue.Parse(options.ContentType);
         _jsonBody = WebhookBodyTemplate.IsJsonMediaType(options.ContentType);
         _signer = signer;

@@ -107,6 +107,6 @@ public static class RouteSources
 
     private static ConnectorSettings Settings(Connector connector, RunContext context) => new(
         connector.Name,
-        Muxly.Router.Records.DynamicValues.ExpandAll(Muxly.Secrets.SecretMasker.ParseObject(connector.ConnectionSettingsUnmasked), context.Now),
-        Muxly.Router.Records.DynamicValues.ExpandAll(Muxly.Secrets.SecretMasker.ParseObject(connector.AuthSettingsUnmasked), context.Now));
+        Muxly.Router.Records.DynamicValues.ExpandAll(Muxly.Secrets.SecretMasker.ParseObject(connector.ConnectionSettingsUnmasked), context),
+        Muxly.Router.Records.DynamicValues.ExpandAll(Muxly.Secrets.SecretMasker.ParseObject(connector.AuthSettingsUnmasked), context));
 }

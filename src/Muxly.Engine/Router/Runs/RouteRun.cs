@@ -77,7 +77,7 @@ public sealed class RouteRun : IDisposable
             foreach (var (id, destination) in plan.Destinations)
             {
                 var type = DestinationRegistry.Default.Get(destination.DestinationType);
-                var config = Records.DynamicValues.ExpandAll(Secrets.SecretMasker.ParseObject(destination.ConfigUnmasked), context.Now);
+                var config = Records.DynamicValues.ExpandAll(Secrets.SecretMasker.ParseObject(destination.ConfigUnmasked), context);
                 run._writers[id] = type.Open(new DestinationSettings(destination.Name, config), context);
             }
         }

@@ -26,4 +26,7 @@ public sealed class RunContext
 
     /// <summary>The JSON payload a webhook call triggered this run with, if any (the <c>webhook</c> connector's records).</summary>
     public System.Text.Json.Nodes.JsonNode? Payload { get; init; }
+
+    /// <summary>A job run's parameters, which settings and templates use as <c>${param:NAME}</c>.</summary>
+    public IReadOnlyDictionary<string, string>? Parameters { get; init; }
 }
