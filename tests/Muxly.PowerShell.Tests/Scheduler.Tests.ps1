@@ -55,6 +55,15 @@ Describe 'Start-MuxlyScheduler' {
         ($log -match "Job 'tick': running the occurrence .* \(schedule\), \d+\.\d+ s late").Count | Should -BeGreaterOrEqual 3
     }
 
+    It 'returns typed log records that can be filtered like any objects' {
+        $records = Receive-Job $job -Keep
+        $records[0] | Should -BeOfType Muxly.SchedulerLogRecord
+        $succeeded = @($records | Where-Object { $_.Event -eq 'Succeeded' -and $_.Job -eq 'tick' })
+        $succeeded.Count | Should -BeGreaterOrEqual 3
+        $succeeded[0].ExecutionId | Should -Not -BeNullOrEmpty
+        @($records | Where-Object Event -EQ 'Started')[0].Lateness | Should -BeOfType [TimeSpan]
+    }
+
     It 'is listed by Get-MuxlyScheduler with a fresh heartbeat' {
         $instance = Get-MuxlyScheduler -Database $db | Where-Object Id -eq $job.SchedulerInstanceId
         $instance.State | Should -Be 'running'

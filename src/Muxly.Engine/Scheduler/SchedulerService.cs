@@ -33,6 +33,7 @@ public sealed class SchedulerService : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _cancelRuns = new();
     private readonly ConcurrentDictionary<long, Task<JobExecution?>> _running = new();
+    private readonly SemaphoreSlim? _slots;
     private readonly ManualResetEventSlim _finished = new(false);
     private readonly object _gate = new();
     private JobRunner _runner = null!;
@@ -57,6 +58,11 @@ public sealed class SchedulerService : IDisposable
     {
         _store = store;
         _options = options ?? new SchedulerServiceOptions();
+        if (_options.MaxConcurrentRuns is { } most)
+        {
+            _slots = most >= 1 ? new SemaphoreSlim(most, most) : throw MuxlyException.Invalid("MuxlySchedulerConcurrencyInvalid",
+                $"The most runs at once must be 1 or more (got {most}).", most);
+        }
     }
 
     public SchedulerService(string databasePath, SchedulerServiceOptions? options = null)
@@ -359,13 +365,30 @@ public sealed class SchedulerService : IDisposable
             {
                 foreach (var request in requests)
                 {
-                    if (request.ScheduledFor is { } scheduledFor && request.TriggeredBy != ExecutionTriggers.Retry)
+                    if (!WaitForSlot())
                     {
-                        var late = _options.Clock.GetUtcNow() - scheduledFor;
-                        Log($"Job '{job.Name}': running the occurrence {Format(scheduledFor)} ({request.TriggeredBy}), {late.TotalSeconds:0.000} s late.");
+                        Log($"Job '{job.Name}': not started: the scheduler is stopping (the occurrence stays claimed for the next scheduler).");
+                        break;
                     }
 
-                    last = RunOne(job, request);
+                    try
+                    {
+                        if (request.ScheduledFor is { } scheduledFor && request.TriggeredBy != ExecutionTriggers.Retry)
+                        {
+                            var late = _options.Clock.GetUtcNow() - scheduledFor;
+                            Emit(new SchedulerLogRecord
+                            {
+                                Time = _options.Clock.GetLocalNow(), Event = "Started", Job = job.Name, ScheduledFor = scheduledFor, Lateness = late,
+                                Message = $"Job '{job.Name}': running the occurrence {Format(scheduledFor)} ({request.TriggeredBy}), {late.TotalSeconds:0.000} s late.",
+                            });
+                        }
+
+                        last = RunOne(job, request);
+                    }
+                    finally
+                    {
+                        _slots?.Release();
+                    }
                 }
 
                 return last;
@@ -384,11 +407,27 @@ public sealed class SchedulerService : IDisposable
     {
         try
         {
-            var execution = _runner.Run(job, request with { Log = Log, Warn = w => Log($"Job '{job.Name}': warning: {w}") }, _cancelRuns.Token);
+            var execution = _runner.Run(job, request with
+            {
+                Log = Log,
+                Warn = w => Emit(new SchedulerLogRecord { Time = _options.Clock.GetLocalNow(), Event = "Warning", Job = job.Name, Message = $"Job '{job.Name}': warning: {w}" }),
+            }, _cancelRuns.Token);
             lock (_gate)
             {
                 _passResults?.Add(execution);
             }
+
+            Emit(new SchedulerLogRecord
+            {
+                Time = _options.Clock.GetLocalNow(),
+                Event = EventFor(execution.Status),
+                Job = job.Name,
+                ExecutionId = execution.Id,
+                Attempt = execution.Attempt,
+                ScheduledFor = execution.ScheduledFor,
+                Message = $"Job '{job.Name}': execution {execution.Id} (attempt {execution.Attempt}, {execution.TriggeredBy}) {execution.Status}" +
+                    (execution.Error is null ? "." : $": {execution.Error}"),
+            });
 
             return execution;
         }
@@ -623,16 +662,49 @@ public sealed class SchedulerService : IDisposable
         }
     }
 
-    private void Log(string message)
+    private void Log(string message) => Emit(new SchedulerLogRecord { Time = _options.Clock.GetLocalNow(), Event = "Info", Message = message });
+
+    private static string EventFor(string status) => status switch
     {
-        var line = $"{_options.Clock.GetLocalNow():yyyy-MM-dd HH:mm:ss.fff} {message}";
+        ExecutionStatuses.Succeeded => "Succeeded",
+        ExecutionStatuses.Failed => "Failed",
+        ExecutionStatuses.TimedOut => "TimedOut",
+        ExecutionStatuses.Cancelled => "Cancelled",
+        ExecutionStatuses.Skipped => "Skipped",
+        ExecutionStatuses.Abandoned => "Abandoned",
+        _ => "Info",
+    };
+
+    /// <summary>Waits for a free run slot (with -MaxConcurrentJobs); false when the scheduler stops first.</summary>
+    private bool WaitForSlot()
+    {
+        if (_slots is null)
+        {
+            return true;
+        }
+
         try
         {
-            _options.Log?.Invoke(line);
+            _slots.Wait(_stopping.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>One event to both sinks: the text line and the typed record. A failing sink never stops the scheduler.</summary>
+    private void Emit(SchedulerLogRecord record)
+    {
+        try
+        {
+            _options.Log?.Invoke(record.ToString());
+            _options.Records?.Invoke(record);
         }
         catch (Exception)
         {
-            // A log sink that fails (a closed PowerShell stream) must not stop the scheduler.
+            // The reader went away (a removed job's collections); the scheduler goes on.
         }
     }
 

@@ -41,6 +41,12 @@ public sealed record SchedulerServiceOptions
     /// <summary>Where readable log lines go (each already carries a timestamp).</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>Where the same events go as typed records (Start-MuxlyScheduler's job output).</summary>
+    public Action<SchedulerLogRecord>? Records { get; init; }
+
+    /// <summary>The most runs at once; further due runs wait for a free slot. Null: no limit.</summary>
+    public int? MaxConcurrentRuns { get; init; }
+
     /// <summary>The clock due occurrences are measured against (tests may pass their own).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

@@ -27,7 +27,7 @@ public sealed class MuxlySchedulerJob : Job2
     private bool _finished;
     private volatile bool _stopRequested;
 
-    internal MuxlySchedulerJob(string name, string command, MuxlyStore store, TimeSpan? gracePeriod, IReadOnlyList<ISchedulerComponent> components)
+    internal MuxlySchedulerJob(string name, string command, MuxlyStore store, TimeSpan? gracePeriod, IReadOnlyList<ISchedulerComponent> components, int? maxConcurrentRuns = null)
         : base(command, name)
     {
         PSJobTypeName = JobTypeName;
@@ -36,7 +36,7 @@ public sealed class MuxlySchedulerJob : Job2
         RunspaceId = Runspace.DefaultRunspace?.InstanceId;
         Output = new PSDataCollection<PSObject>();
         Error = new PSDataCollection<ErrorRecord>();
-        _service = new SchedulerService(store, new SchedulerServiceOptions { Name = name, GracePeriod = gracePeriod, Log = WriteLog, Components = components });
+        _service = new SchedulerService(store, new SchedulerServiceOptions { Name = name, GracePeriod = gracePeriod, Records = WriteRecord, Components = components, MaxConcurrentRuns = maxConcurrentRuns });
     }
 
     /// <summary>The database the scheduler runs.</summary>
@@ -197,6 +197,9 @@ public sealed class MuxlySchedulerJob : Job2
     }
 
     private void WriteLog(string line) => TryAdd(() => Output.Add(new PSObject(line)));
+
+    /// <summary>Receive-Job returns what the scheduler did as typed records (a table by default; the text of each is its log line).</summary>
+    private void WriteRecord(SchedulerLogRecord record) => TryAdd(() => Output.Add(new PSObject(record)));
 
     private static void TryAdd(Action add)
     {

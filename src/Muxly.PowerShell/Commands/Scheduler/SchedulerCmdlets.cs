@@ -21,6 +21,11 @@ public sealed class StartMuxlySchedulerCommand : MuxlyCmdlet
     [SecondsOrTimeSpan]
     public TimeSpan? GracePeriod { get; set; }
 
+    /// <summary>The most job runs at once; further due runs wait for a free slot.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int? MaxConcurrentJobs { get; set; }
+
     /// <summary>Run without the webhook listener even when triggers are enabled.</summary>
     [Parameter]
     public SwitchParameter NoWebhookListener { get; set; }
@@ -39,7 +44,7 @@ public sealed class StartMuxlySchedulerCommand : MuxlyCmdlet
         var store = Store;
         var components = SchedulerComponents.For(NoWebhookListener, WebhookPrefix, AllowRemoteWebhooks);
         var command = $"Start-MuxlyScheduler -Database '{store.Database.Path}'";
-        var job = new MuxlySchedulerJob(Name, command, store, GracePeriod, components);
+        var job = new MuxlySchedulerJob(Name, command, store, GracePeriod, components, MaxConcurrentJobs);
 
         // As ThreadJob does: the job manager finds (or creates) our adapter from the definition and registers the job.
         var definition = new JobDefinition(typeof(MuxlySchedulerJobSourceAdapter), command, Name);
@@ -73,6 +78,11 @@ public sealed class InvokeMuxlySchedulerCommand : MuxlyCmdlet
     [SecondsOrTimeSpan]
     public TimeSpan? GracePeriod { get; set; }
 
+    /// <summary>The most job runs at once; further due runs wait for a free slot.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int? MaxConcurrentJobs { get; set; }
+
     /// <summary>Run without the webhook listener even when triggers are enabled.</summary>
     [Parameter]
     public SwitchParameter NoWebhookListener { get; set; }
@@ -90,7 +100,7 @@ public sealed class InvokeMuxlySchedulerCommand : MuxlyCmdlet
     {
         var lines = new BlockingCollection<string>();
         var components = SchedulerComponents.For(NoWebhookListener || Once, WebhookPrefix, AllowRemoteWebhooks);
-        var service = _service = new SchedulerService(Store, new SchedulerServiceOptions { Name = Name, GracePeriod = GracePeriod, Log = lines.Add, Components = components });
+        var service = _service = new SchedulerService(Store, new SchedulerServiceOptions { Name = Name, GracePeriod = GracePeriod, Log = lines.Add, Components = components, MaxConcurrentRuns = MaxConcurrentJobs });
         SchedulerPassSummary? summary = null;
         Exception? failure = null;
         var worker = new Thread(() =>
