@@ -92,6 +92,54 @@ public abstract class NamedEntityTargetCmdlet<T> : MuxlyCmdlet where T : class, 
 }
 
 /// <summary>
+/// Get- for nouns that belong to a connector (routes, jobs): besides names and ids, <c>-Connector</c> narrows by the
+/// connector's name (wildcards) or id, and connectors piped from Get-MuxlyConnector bind by value to
+/// <c>-ConnectorObject</c> (a set of its own), so a connector's Name never reaches the noun's -Name.
+/// </summary>
+public abstract class GetConnectorScopedCmdlet<T> : GetNamedEntityCmdlet<T> where T : class, INamedEntity
+{
+    protected const string ByConnector = "ByConnector";
+    private NameFilter? _connectors;
+
+    /// <summary>Only those over one of these connectors (names with wildcards, or ids).</summary>
+    [Parameter(ParameterSetName = ByName)]
+    [Parameter(ParameterSetName = ById)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.ConnectorNameCompleter))]
+    public string[]? Connector { get; set; }
+
+    /// <summary>Connectors from Get-MuxlyConnector: those over them.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByConnector, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public Connector[]? ConnectorObject { get; set; }
+
+    /// <summary>The id and the name of the connector an item belongs to.</summary>
+    protected abstract (string Id, string Name) ConnectorOf(T item);
+
+    /// <summary>A noun's own filters, applied in every parameter set.</summary>
+    protected virtual bool MatchesOwn(T item) => true;
+
+    protected sealed override bool Matches(T item)
+    {
+        var (id, name) = ConnectorOf(item);
+        return (_connectors ??= new NameFilter(Connector)).Matches([name, id]) && MatchesOwn(item);
+    }
+
+    protected override void Process()
+    {
+        if (ConnectorObject is null)
+        {
+            base.Process();
+            return;
+        }
+
+        var ids = ConnectorObject.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        WriteObject(Entities.List().Where(item => ids.Contains(ConnectorOf(item).Id) && MatchesOwn(item)), enumerateCollection: true);
+    }
+}
+
+/// <summary>
 /// New-Muxly&lt;Noun&gt;: <c>-Name</c>, an optional <c>-Id</c>, <c>-Disabled</c>, and <c>-Force</c>, which updates an
 /// existing object of the same name in place so a setup script can run again. Input that needs no database is
 /// checked before confirmation; the noun supplies only its own parameters and how to save them.

@@ -14,24 +14,8 @@ namespace Muxly.PowerShell.Commands.Jobs;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "MuxlyJob", DefaultParameterSetName = ByName, HelpUri = HelpLinks.Base + "Get-MuxlyJob.md")]
 [OutputType(typeof(Job))]
-public sealed class GetMuxlyJobCommand : GetNamedEntityCmdlet<Job>
+public sealed class GetMuxlyJobCommand : GetConnectorScopedCmdlet<Job>
 {
-    private const string ByConnector = "ByConnector";
-    private NameFilter? _connectors;
-
-    /// <summary>Only jobs over one of these connectors (names with wildcards, or ids).</summary>
-    [Parameter(ParameterSetName = ByName)]
-    [Parameter(ParameterSetName = ById)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ConnectorNameCompleter))]
-    public string[]? Connector { get; set; }
-
-    /// <summary>Connectors from Get-MuxlyConnector: the jobs over them.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ByConnector, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public Connector[]? ConnectorObject { get; set; }
-
     /// <summary>Only jobs of these types.</summary>
     [Parameter]
     [ValidateSet("cron", "webhook", "manual")]
@@ -39,22 +23,9 @@ public sealed class GetMuxlyJobCommand : GetNamedEntityCmdlet<Job>
 
     protected override NamedEntityStore<Job> Entities => Store.Jobs;
 
-    protected override bool Matches(Job item) =>
-        (_connectors ??= new NameFilter(Connector)).Matches([item.Connector, item.ConnectorId]) && MatchesType(item);
+    protected override (string Id, string Name) ConnectorOf(Job item) => (item.ConnectorId, item.Connector);
 
-    protected override void Process()
-    {
-        if (ConnectorObject is null)
-        {
-            base.Process();
-            return;
-        }
-
-        var ids = ConnectorObject.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-        WriteObject(Store.Jobs.List().Where(j => ids.Contains(j.ConnectorId) && MatchesType(j)), enumerateCollection: true);
-    }
-
-    private bool MatchesType(Job item) => JobType is null || JobType.Contains(item.JobType, StringComparer.OrdinalIgnoreCase);
+    protected override bool MatchesOwn(Job item) => JobType is null || JobType.Contains(item.JobType, StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>Creates a job; with -Force an existing one of that name is updated in place.</summary>

@@ -11,39 +11,11 @@ namespace Muxly.PowerShell.Commands.Routes;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "MuxlyRoute", DefaultParameterSetName = ByName, HelpUri = HelpLinks.Base + "Get-MuxlyRoute.md")]
 [OutputType(typeof(Route))]
-public sealed class GetMuxlyRouteCommand : GetNamedEntityCmdlet<Route>
+public sealed class GetMuxlyRouteCommand : GetConnectorScopedCmdlet<Route>
 {
-    private const string ByConnector = "ByConnector";
-    private NameFilter? _connectors;
-
-    /// <summary>Only routes reading from one of these connectors (names with wildcards, or ids).</summary>
-    [Parameter(ParameterSetName = ByName)]
-    [Parameter(ParameterSetName = ById)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ConnectorNameCompleter))]
-    public string[]? Connector { get; set; }
-
-    /// <summary>Connectors from Get-MuxlyConnector: the routes that read from them.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ByConnector, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public Connector[]? ConnectorObject { get; set; }
-
     protected override NamedEntityStore<Route> Entities => Store.Routes;
 
-    protected override bool Matches(Route item) => (_connectors ??= new NameFilter(Connector)).Matches([item.Connector, item.ConnectorId]);
-
-    protected override void Process()
-    {
-        if (ConnectorObject is null)
-        {
-            base.Process();
-            return;
-        }
-
-        var ids = ConnectorObject.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-        WriteObject(Store.Routes.List().Where(r => ids.Contains(r.ConnectorId)), enumerateCollection: true);
-    }
+    protected override (string Id, string Name) ConnectorOf(Route item) => (item.ConnectorId, item.Connector);
 }
 
 /// <summary>Creates a route; with -Force an existing one of that name is updated in place.</summary>
