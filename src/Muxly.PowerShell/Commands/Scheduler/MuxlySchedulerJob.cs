@@ -27,16 +27,16 @@ public sealed class MuxlySchedulerJob : Job2
     private bool _finished;
     private volatile bool _stopRequested;
 
-    internal MuxlySchedulerJob(string name, string command, MuxlyStore store, TimeSpan? gracePeriod, IReadOnlyList<ISchedulerComponent> components, int? maxConcurrentRuns = null)
+    internal MuxlySchedulerJob(string name, string command, MuxlyStore store, SchedulerServiceOptions options)
         : base(command, name)
     {
         PSJobTypeName = JobTypeName;
         Database = store.Database.Path;
-        GracePeriod = gracePeriod;
+        GracePeriod = options.GracePeriod;
         RunspaceId = Runspace.DefaultRunspace?.InstanceId;
         Output = new PSDataCollection<PSObject>();
         Error = new PSDataCollection<ErrorRecord>();
-        _service = new SchedulerService(store, new SchedulerServiceOptions { Name = name, GracePeriod = gracePeriod, Records = WriteRecord, Components = components, MaxConcurrentRuns = maxConcurrentRuns });
+        _service = new SchedulerService(store, options with { Records = WriteRecord });
     }
 
     /// <summary>The database the scheduler runs.</summary>

@@ -9,42 +9,18 @@ namespace Muxly.PowerShell.Commands.Scheduler;
 /// <summary>Starts the scheduler as a PowerShell background job of this session.</summary>
 [Cmdlet(VerbsLifecycle.Start, "MuxlyScheduler", HelpUri = HelpLinks.Base + "Start-MuxlyScheduler.md")]
 [OutputType(typeof(MuxlySchedulerJob))]
-public sealed class StartMuxlySchedulerCommand : MuxlyCmdlet
+public sealed class StartMuxlySchedulerCommand : SchedulerHostCmdlet
 {
     /// <summary>The job's name (Get-Job -Name).</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "MuxlyScheduler";
 
-    /// <summary>How long running executions may finish after Stop-Job; seconds or a TimeSpan.</summary>
-    [Parameter]
-    [SecondsOrTimeSpan]
-    public TimeSpan? GracePeriod { get; set; }
-
-    /// <summary>The most job runs at once; further due runs wait for a free slot.</summary>
-    [Parameter]
-    [ValidateRange(1, 1000)]
-    public int? MaxConcurrentJobs { get; set; }
-
-    /// <summary>Run without the webhook listener even when triggers are enabled.</summary>
-    [Parameter]
-    public SwitchParameter NoWebhookListener { get; set; }
-
-    /// <summary>Where the webhook listener binds (http://host:port/); the webhook.listener_prefix setting by default.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? WebhookPrefix { get; set; }
-
-    /// <summary>Allow a webhook listener prefix that is not loopback.</summary>
-    [Parameter]
-    public SwitchParameter AllowRemoteWebhooks { get; set; }
-
     protected override void End()
     {
         var store = Store;
-        var components = SchedulerComponents.For(NoWebhookListener, WebhookPrefix, AllowRemoteWebhooks);
         var command = $"Start-MuxlyScheduler -Database '{store.Database.Path}'";
-        var job = new MuxlySchedulerJob(Name, command, store, GracePeriod, components, MaxConcurrentJobs);
+        var job = new MuxlySchedulerJob(Name, command, store, ServiceOptions(Name, listen: true));
 
         // As ThreadJob does: the job manager finds (or creates) our adapter from the definition and registers the job.
         var definition = new JobDefinition(typeof(MuxlySchedulerJobSourceAdapter), command, Name);
@@ -60,7 +36,7 @@ public sealed class StartMuxlySchedulerCommand : MuxlyCmdlet
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "MuxlyScheduler", HelpUri = HelpLinks.Base + "Invoke-MuxlyScheduler.md")]
 [OutputType(typeof(SchedulerPassSummary))]
-public sealed class InvokeMuxlySchedulerCommand : MuxlyCmdlet
+public sealed class InvokeMuxlySchedulerCommand : SchedulerHostCmdlet
 {
     private SchedulerService? _service;
 
@@ -73,34 +49,10 @@ public sealed class InvokeMuxlySchedulerCommand : MuxlyCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
-    /// <summary>How long running executions may finish after a stop; seconds or a TimeSpan.</summary>
-    [Parameter]
-    [SecondsOrTimeSpan]
-    public TimeSpan? GracePeriod { get; set; }
-
-    /// <summary>The most job runs at once; further due runs wait for a free slot.</summary>
-    [Parameter]
-    [ValidateRange(1, 1000)]
-    public int? MaxConcurrentJobs { get; set; }
-
-    /// <summary>Run without the webhook listener even when triggers are enabled.</summary>
-    [Parameter]
-    public SwitchParameter NoWebhookListener { get; set; }
-
-    /// <summary>Where the webhook listener binds (http://host:port/); the webhook.listener_prefix setting by default.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? WebhookPrefix { get; set; }
-
-    /// <summary>Allow a webhook listener prefix that is not loopback.</summary>
-    [Parameter]
-    public SwitchParameter AllowRemoteWebhooks { get; set; }
-
     protected override void End()
     {
         var lines = new BlockingCollection<string>();
-        var components = SchedulerComponents.For(NoWebhookListener || Once, WebhookPrefix, AllowRemoteWebhooks);
-        var service = _service = new SchedulerService(Store, new SchedulerServiceOptions { Name = Name, GracePeriod = GracePeriod, Log = lines.Add, Components = components, MaxConcurrentRuns = MaxConcurrentJobs });
+        var service = _service = new SchedulerService(Store, ServiceOptions(Name, listen: !Once) with { Log = lines.Add });
         SchedulerPassSummary? summary = null;
         Exception? failure = null;
         var worker = new Thread(() =>
@@ -297,9 +249,41 @@ public sealed class GetMuxlySchedulerCommand : MuxlyCmdlet
     }
 }
 
-/// <summary>What a scheduler started from PowerShell hosts: the webhook listener, unless told not to.</summary>
-internal static class SchedulerComponents
+/// <summary>
+/// What Start-MuxlyScheduler and Invoke-MuxlyScheduler share: the grace period, the concurrency limit, and the webhook
+/// listener the scheduler hosts unless told not to.
+/// </summary>
+public abstract class SchedulerHostCmdlet : MuxlyCmdlet
 {
-    public static IReadOnlyList<ISchedulerComponent> For(bool noWebhookListener, string? prefix, bool allowRemote) =>
-        noWebhookListener ? [] : [new Muxly.Webhooks.WebhookListenerComponent(prefix, allowRemote)];
+    /// <summary>How long running executions may finish after a stop; seconds or a TimeSpan.</summary>
+    [Parameter]
+    [SecondsOrTimeSpan]
+    public TimeSpan? GracePeriod { get; set; }
+
+    /// <summary>The most job runs at once; further due runs wait for a free slot.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int? MaxConcurrentJobs { get; set; }
+
+    /// <summary>Run without the webhook listener even when triggers are enabled.</summary>
+    [Parameter]
+    public SwitchParameter NoWebhookListener { get; set; }
+
+    /// <summary>Where the webhook listener binds (http://host:port/); the webhook.listener_prefix setting by default.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? WebhookPrefix { get; set; }
+
+    /// <summary>Allow a webhook listener prefix that is not loopback.</summary>
+    [Parameter]
+    public SwitchParameter AllowRemoteWebhooks { get; set; }
+
+    /// <summary>The scheduler's options from these parameters; <paramref name="listen"/> false never hosts the listener.</summary>
+    protected SchedulerServiceOptions ServiceOptions(string? name, bool listen) => new()
+    {
+        Name = name,
+        GracePeriod = GracePeriod,
+        MaxConcurrentRuns = MaxConcurrentJobs,
+        Components = listen && !NoWebhookListener ? [new Muxly.Webhooks.WebhookListenerComponent(WebhookPrefix, AllowRemoteWebhooks)] : [],
+    };
 }
