@@ -28,7 +28,6 @@ public sealed class GetMuxlyConnectorCommand : GetNamedEntityCmdlet<Connector>
 [OutputType(typeof(Connector))]
 public sealed class NewMuxlyConnectorCommand : NewNamedEntityCmdlet<Connector>
 {
-
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ConnectorTypeCompleter))]
     public string ConnectorType { get; set; } = string.Empty;
@@ -66,7 +65,6 @@ public sealed class NewMuxlyConnectorCommand : NewNamedEntityCmdlet<Connector>
 [OutputType(typeof(Connector))]
 public sealed class SetMuxlyConnectorCommand : SetNamedEntityCmdlet<Connector>
 {
-
     [Parameter]
     [ArgumentCompleter(typeof(ConnectorTypeCompleter))]
     public string? ConnectorType { get; set; }

@@ -27,7 +27,6 @@ public sealed class GetMuxlyDestinationCommand : GetNamedEntityCmdlet<Destinatio
 [OutputType(typeof(Destination))]
 public sealed class NewMuxlyDestinationCommand : NewNamedEntityCmdlet<Destination>
 {
-
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(DestinationTypeCompleter))]
     public string DestinationType { get; set; } = string.Empty;
@@ -51,7 +50,6 @@ public sealed class NewMuxlyDestinationCommand : NewNamedEntityCmdlet<Destinatio
 [OutputType(typeof(Destination))]
 public sealed class SetMuxlyDestinationCommand : SetNamedEntityCmdlet<Destination>
 {
-
     [Parameter]
     [ArgumentCompleter(typeof(DestinationTypeCompleter))]
     public string? DestinationType { get; set; }

@@ -23,7 +23,6 @@ public sealed class GetMuxlyRouteCommand : GetConnectorScopedCmdlet<Route>
 [OutputType(typeof(Route))]
 public sealed class NewMuxlyRouteCommand : NewNamedEntityCmdlet<Route>
 {
-
     /// <summary>The connector's name or id.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ConnectorNameCompleter))]
@@ -60,7 +59,6 @@ public sealed class NewMuxlyRouteCommand : NewNamedEntityCmdlet<Route>
 [OutputType(typeof(Route))]
 public sealed class SetMuxlyRouteCommand : SetNamedEntityCmdlet<Route>
 {
-
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ConnectorNameCompleter))]

@@ -31,7 +31,6 @@ public sealed class GetMuxlyRuleCommand : GetNamedEntityCmdlet<Rule>
 [OutputType(typeof(Rule))]
 public sealed class NewMuxlyRuleCommand : NewNamedEntityCmdlet<Rule>
 {
-
     /// <summary>The condition text; empty or omitted matches every record.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
@@ -87,7 +86,6 @@ public sealed class NewMuxlyRuleCommand : NewNamedEntityCmdlet<Rule>
 [OutputType(typeof(Rule))]
 public sealed class SetMuxlyRuleCommand : SetNamedEntityCmdlet<Rule>
 {
-
     [Parameter]
     [AllowEmptyString]
     public string? Condition { get; set; }
