@@ -49,7 +49,7 @@ internal static class JobActions
 
         var connector = EnabledConnector(store, job, route.ConnectorId);
         var plan = RoutePlan.Build(store, route, context);
-        var summary = RouteRun.Run(plan, RouteSources.Read(connector, context), context);
+        var summary = RouteRun.Run(plan, RouteSources.ReadForRun(connector, context), context);
         var result = new JsonObject
         {
             ["action"] = "route",

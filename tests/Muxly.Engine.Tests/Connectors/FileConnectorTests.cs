@@ -56,6 +56,74 @@ public sealed class FileConnectorTests : IDisposable
         Assert.Contains("an array, not a JSON object", items[3].Error);
     }
 
+    [Fact]
+    public void Jsonl_reads_a_byte_order_mark_crlf_and_a_last_line_without_a_newline()
+    {
+        var path = Write("bom.jsonl", "{\"id\":1,\"name\":\"Zoë\"}\r\n{\"id\":2}", bom: true);
+
+        var records = ConnectorRun.Records(Read(path));
+
+        Assert.Equal([1, 2], records.Select(r => (int)r["id"]!));
+        Assert.Equal("Zoë", (string)records[0]["name"]!);
+    }
+
+    [Fact]
+    public void Jsonl_in_utf16_with_a_byte_order_mark_is_decoded()
+    {
+        var path = Path.Combine(_folder, "wide.jsonl");
+        File.WriteAllText(path, "{\"id\":1,\"name\":\"Zoë\"}\n\n{\"id\": oops}\n", new UnicodeEncoding(bigEndian: false, byteOrderMark: true));
+
+        var items = Read(path);
+
+        Assert.Equal("Zoë", (string)items[0].Record!["name"]!);
+        Assert.Equal("wide.jsonl line 3", items[1].Location);
+    }
+
+    [Fact]
+    public void Jsonl_lines_longer_than_the_read_buffer_are_read_whole()
+    {
+        var long1 = new string('a', 200_000);
+        var long2 = new string('é', 150_000);
+        var path = Write("long.jsonl", $"{{\"s\":\"{long1}\"}}\n{{\"id\": bad {long1}}}\n{{\"s\":\"{long2}\"}}\n{{\"id\":4}}\n");
+
+        var items = Read(path);
+
+        Assert.Equal(long1, (string)items[0].Record!["s"]!);
+        Assert.Equal("long.jsonl line 2", items[1].Location);
+        Assert.Equal(long2, (string)items[2].Record!["s"]!);
+        Assert.Equal(4, (int)items[3].Record!["id"]!);
+    }
+
+    [Fact]
+    public void Jsonl_read_transiently_hands_over_parsed_records_whose_objects_stay_valid()
+    {
+        var lines = Enumerable.Range(1, 5000).Select(i => $"{{\"id\":{i},\"customer\":{{\"country\":\"{(i % 2 == 0 ? "US" : "DE")}\"}}}}");
+        var path = Write("many.jsonl", string.Join("\n", lines) + "\n\n{\"id\": oops}\n");
+        var kept = new List<JsonObject>();
+        var ids = new List<int>();
+
+        foreach (var item in new FileConnector().ReadTransient(ConnectorRun.Settings(new JsonObject { ["path"] = path }), _run.Context))
+        {
+            if (item.IsError)
+            {
+                Assert.Equal("many.jsonl line 5002", item.Location);
+                continue;
+            }
+
+            Assert.NotNull(item.Raw);
+            ids.Add(item.Raw!.Element.GetProperty("id").GetInt32());
+            if (item.Raw.Element.GetProperty("customer").GetProperty("country").ValueEquals("US"))
+            {
+                kept.Add(item.Record!);
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, 5000), ids);
+        // The documents behind the raw records are long gone; the objects taken from them still read.
+        Assert.Equal(Enumerable.Range(1, 2500).Select(i => i * 2), kept.Select(r => (int)r["id"]!));
+        Assert.All(kept, r => Assert.Equal("US", (string)r["customer"]!["country"]!));
+    }
+
     // ---- json ----
 
     [Fact]

@@ -40,3 +40,21 @@ public static class ConditionTestRecords
 
     public static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
 }
+
+/// <summary>Evaluation both ways the engine does it: on a materialised record and on the same record as parsed JSON.</summary>
+public static class ConditionEvaluation
+{
+    /// <summary>
+    /// Evaluates <paramref name="condition"/> on <paramref name="record"/> and on the record's JSON parsed into a
+    /// <see cref="System.Text.Json.JsonDocument"/> (what the router reads conditions from before it materialises a
+    /// record), asserts that both give the same answer, and returns it.
+    /// </summary>
+    public static bool EvaluateBothWays(this Muxly.Router.Conditions.CompiledCondition condition, System.Text.Json.Nodes.JsonObject record)
+    {
+        var materialised = condition.Evaluate(record);
+        using var parsed = System.Text.Json.JsonDocument.Parse(record.ToJsonString());
+        var raw = condition.Evaluate(parsed.RootElement);
+        Xunit.Assert.True(materialised == raw, $"'{condition.Text}' is {materialised} on the JsonObject but {raw} on the parsed JSON of {record.ToJsonString()}.");
+        return materialised;
+    }
+}

@@ -20,11 +20,16 @@ public sealed partial class FileConnector : IConnectorType
 
     public void Validate(JsonObject connection, JsonObject auth) => FileConnectorOptions.Parse(connection, atSave: true);
 
-    public IEnumerable<SourceItem> Read(ConnectorSettings settings, RunContext context)
+    public IEnumerable<SourceItem> Read(ConnectorSettings settings, RunContext context) => Read(settings, context, transient: false);
+
+    /// <summary>jsonl lines are handed over parsed but not materialised (<see cref="SourceItem.Raw"/>).</summary>
+    public IEnumerable<SourceItem> ReadTransient(ConnectorSettings settings, RunContext context) => Read(settings, context, transient: true);
+
+    private static IEnumerable<SourceItem> Read(ConnectorSettings settings, RunContext context, bool transient)
     {
         var options = FileConnectorOptions.Parse(settings.Connection, atSave: false);
         var files = options.Path.Resolve();
-        return ReadFiles(options, files, context);
+        return ReadFiles(options, files, context, transient);
     }
 
     public ConnectionTestResult Test(ConnectorSettings settings, RunContext context)
@@ -64,7 +69,7 @@ public sealed partial class FileConnector : IConnectorType
         }
     }
 
-    private static IEnumerable<SourceItem> ReadFiles(FileConnectorOptions options, IReadOnlyList<string> files, RunContext context)
+    private static IEnumerable<SourceItem> ReadFiles(FileConnectorOptions options, IReadOnlyList<string> files, RunContext context, bool transient)
     {
         foreach (var file in files)
         {
@@ -72,7 +77,7 @@ public sealed partial class FileConnector : IConnectorType
             context.Log($"Reading {file} as {options.Format}.");
             var items = options.Format switch
             {
-                FileConnectorOptions.JsonLines => ReadJsonLines(file, context),
+                FileConnectorOptions.JsonLines => ReadJsonLines(file, context, transient),
                 FileConnectorOptions.Csv => ReadCsv(file, options, context),
                 _ => ReadJson(file, options, context),
             };
@@ -83,10 +88,59 @@ public sealed partial class FileConnector : IConnectorType
         }
     }
 
-    private static IEnumerable<SourceItem> ReadJsonLines(string file, RunContext context)
+    // Lines are read as UTF-8 bytes and parsed into pooled documents; a record is copied out of them only when the
+    // consumer asks for it (always, unless transient: the router asks only for records a rule wants). Files with a
+    // UTF-16 or UTF-32 byte order mark are decoded as text instead.
+    private static IEnumerable<SourceItem> ReadJsonLines(string file, RunContext context, bool transient)
     {
         var name = Path.GetFileName(file);
-        using var reader = new StreamReader(Open(file), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, BufferSize);
+        using var stream = Open(file);
+        if (HasWideByteOrderMark(stream))
+        {
+            foreach (var item in ReadJsonLinesAsText(stream, name, context))
+            {
+                yield return item;
+            }
+
+            yield break;
+        }
+
+        using var lines = new Utf8LineReader(stream, BufferSize);
+        lines.SkipByteOrderMark();
+        var raw = new RawRecord();
+        long number = 0;
+        while (lines.TryReadLine(out var line))
+        {
+            number++;
+            context.Cancellation.ThrowIfCancellationRequested();
+            if (IsBlank(line.Span))
+            {
+                continue;
+            }
+
+            if (!TryParse(line, out var document, out var error))
+            {
+                yield return SourceItem.Failed(error, $"{name} line {number}");
+                continue;
+            }
+
+            using (document)
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    yield return AsRecord(JsonNode.Parse(line.Span), "The line", $"{name} line {number}");
+                    continue;
+                }
+
+                raw.Reset(document.RootElement);
+                yield return transient ? SourceItem.Transient(raw) : SourceItem.Ok(raw.ToObject());
+            }
+        }
+    }
+
+    private static IEnumerable<SourceItem> ReadJsonLinesAsText(Stream stream, string name, RunContext context)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, BufferSize);
         long number = 0;
         while (reader.ReadLine() is { } line)
         {
@@ -98,6 +152,33 @@ public sealed partial class FileConnector : IConnectorType
             }
         }
     }
+
+    private static bool TryParse(ReadOnlyMemory<byte> line, out JsonDocument document, out string error)
+    {
+        try
+        {
+            document = JsonDocument.Parse(line);
+            error = string.Empty;
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            document = null!;
+            error = $"The line is not valid JSON: {JsonErrors.Describe(ex)}.";
+            return false;
+        }
+    }
+
+    // FF FE or FE FF: UTF-16 (or UTF-32 little endian), which StreamReader decodes.
+    private static bool HasWideByteOrderMark(Stream stream)
+    {
+        Span<byte> start = stackalloc byte[2];
+        var read = stream.ReadAtLeast(start, 2, throwOnEndOfStream: false);
+        stream.Position = 0;
+        return read == 2 && ((start[0] == 0xFF && start[1] == 0xFE) || (start[0] == 0xFE && start[1] == 0xFF));
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line) => line.IndexOfAnyExcept(" \t\r\v\f"u8) < 0;
 
     private static SourceItem ParseLine(string line, string location)
     {

@@ -47,10 +47,22 @@ internal abstract class RecordFileFormat
     {
     }
 
-    protected static void WriteJson(JsonObject record, ArrayBufferWriter<byte> output)
+    private Utf8JsonWriter? _writer;
+
+    // One writer for the whole run, pointed at the output buffer for each record.
+    protected void WriteJson(JsonObject record, ArrayBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output, WriterOptions);
-        record.WriteTo(writer);
+        if (_writer is null)
+        {
+            _writer = new Utf8JsonWriter(output, WriterOptions);
+        }
+        else
+        {
+            _writer.Reset(output);
+        }
+
+        record.WriteTo(_writer);
+        _writer.Flush();
     }
 
     protected static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Muxly.Router.Conditions;
@@ -9,6 +10,7 @@ public sealed class CompiledCondition
 {
     private readonly CompiledPart _root;
     private readonly Func<JsonObject, bool> _test;
+    private readonly Func<JsonElement, bool> _testElement;
 
     internal CompiledCondition(string text, ConditionNode syntax, CompiledPart root)
     {
@@ -16,6 +18,7 @@ public sealed class CompiledCondition
         Syntax = syntax;
         _root = root;
         _test = root.Test;
+        _testElement = root.TestElement;
     }
 
     /// <summary>The condition as given.</summary>
@@ -35,8 +38,14 @@ public sealed class CompiledCondition
     }
 
     /// <summary>
+    /// Whether a parsed record satisfies the condition, read straight from its JSON without building a
+    /// <see cref="JsonObject"/>: the same answer as <see cref="Evaluate(JsonObject)"/> for the same record.
+    /// </summary>
+    public bool Evaluate(JsonElement record) => _testElement(record);
+
+    /// <summary>
     /// Evaluates every part of the condition against <paramref name="record"/> (without short-circuiting, so each part
-    /// is reported) and says which held. <see cref="ConditionExplanation.Result"/> equals <see cref="Evaluate"/>.
+    /// is reported) and says which held. <see cref="ConditionExplanation.Result"/> equals <see cref="Evaluate(JsonObject)"/>.
     /// </summary>
     public ConditionExplanation Explain(JsonObject record)
     {
@@ -95,11 +104,13 @@ internal enum CompiledPartKind
 /// <summary>One compiled node: its delegate (which already composes its children's) and what Explain needs.</summary>
 internal sealed class CompiledPart
 {
-    public CompiledPart(string text, CompiledPartKind kind, Func<JsonObject, bool> test, CompiledPart[] children, Func<JsonObject, string>? describe)
+    public CompiledPart(
+        string text, CompiledPartKind kind, Func<JsonObject, bool> test, Func<JsonElement, bool> testElement, CompiledPart[] children, Func<JsonObject, string>? describe)
     {
         Text = text;
         Kind = kind;
         Test = test;
+        TestElement = testElement;
         Children = children;
         Describe = describe;
     }
@@ -110,10 +121,13 @@ internal sealed class CompiledPart
 
     public Func<JsonObject, bool> Test { get; }
 
+    /// <summary>The same test on a record that is parsed but not materialised.</summary>
+    public Func<JsonElement, bool> TestElement { get; }
+
     public CompiledPart[] Children { get; }
 
     public Func<JsonObject, string>? Describe { get; }
 
-    public static CompiledPart Leaf(string text, Func<JsonObject, bool> test, Func<JsonObject, string>? describe) =>
-        new(text, CompiledPartKind.Leaf, test, [], describe);
+    public static CompiledPart Leaf(string text, Func<JsonObject, bool> test, Func<JsonElement, bool> testElement, Func<JsonObject, string>? describe) =>
+        new(text, CompiledPartKind.Leaf, test, testElement, [], describe);
 }

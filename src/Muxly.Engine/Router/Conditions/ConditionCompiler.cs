@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Muxly.Router.Records;
@@ -57,13 +58,14 @@ public static class ConditionCompiler
         switch (node)
         {
             case AlwaysTrueCondition:
-                return CompiledPart.Leaf("(no condition)", static _ => true, null);
+                return CompiledPart.Leaf("(no condition)", static _ => true, static _ => true, null);
             case AndCondition and:
             {
                 var left = CompilePart(and.Left);
                 var right = CompilePart(and.Right);
                 Func<JsonObject, bool> l = left.Test, r = right.Test;
-                return new CompiledPart(node.Text, CompiledPartKind.And, record => l(record) && r(record), [left, right], null);
+                Func<JsonElement, bool> le = left.TestElement, re = right.TestElement;
+                return new CompiledPart(node.Text, CompiledPartKind.And, record => l(record) && r(record), record => le(record) && re(record), [left, right], null);
             }
 
             case OrCondition or:
@@ -71,28 +73,38 @@ public static class ConditionCompiler
                 var left = CompilePart(or.Left);
                 var right = CompilePart(or.Right);
                 Func<JsonObject, bool> l = left.Test, r = right.Test;
-                return new CompiledPart(node.Text, CompiledPartKind.Or, record => l(record) || r(record), [left, right], null);
+                Func<JsonElement, bool> le = left.TestElement, re = right.TestElement;
+                return new CompiledPart(node.Text, CompiledPartKind.Or, record => l(record) || r(record), record => le(record) || re(record), [left, right], null);
             }
 
             case NotCondition not:
             {
                 var operand = CompilePart(not.Operand);
-                var test = operand.Test;
-                return new CompiledPart(node.Text, CompiledPartKind.Not, record => !test(record), [operand], null);
+                Func<JsonObject, bool> test = operand.Test;
+                Func<JsonElement, bool> testElement = operand.TestElement;
+                return new CompiledPart(node.Text, CompiledPartKind.Not, record => !test(record), record => !testElement(record), [operand], null);
             }
 
             case ExistsCondition exists:
             {
                 var path = exists.Field;
-                return CompiledPart.Leaf(node.Text, record => path.TryGet(record, out _), DescribeFields(path));
+                return CompiledPart.Leaf(node.Text, record => path.TryGet(record, out _), record => path.TryGet(record, out _), DescribeFields(path));
             }
 
             case ComparisonCondition comparison:
-                return CompiledPart.Leaf(node.Text, CompileComparison(comparison), DescribeFields(FieldsOf(comparison)));
+                return CompiledPart.Leaf(
+                    node.Text,
+                    CompileComparison<JsonObject, NodeReader>(comparison),
+                    CompileComparison<JsonElement, ElementReader>(comparison),
+                    DescribeFields(FieldsOf(comparison)));
             case InCondition @in:
-                return CompiledPart.Leaf(node.Text, CompileIn(@in), DescribeFields(@in.Field));
+                return CompiledPart.Leaf(node.Text, CompileIn<JsonObject, NodeReader>(@in), CompileIn<JsonElement, ElementReader>(@in), DescribeFields(@in.Field));
             case MatchesCondition matches:
-                return CompiledPart.Leaf(node.Text, CompileMatches(matches), DescribeFields(matches.Field));
+                return CompiledPart.Leaf(
+                    node.Text,
+                    CompileMatches<JsonObject, NodeReader>(matches),
+                    CompileMatches<JsonElement, ElementReader>(matches),
+                    DescribeFields(matches.Field));
             default:
                 throw new ArgumentException($"Unknown condition node {node.GetType().Name}.", nameof(node));
         }
@@ -102,7 +114,10 @@ public static class ConditionCompiler
     // for the negated operators too.
     private static bool Holds(bool? relation, bool negate) => relation is { } r && r != negate;
 
-    private static Func<JsonObject, bool> CompileComparison(ComparisonCondition comparison)
+    // Each leaf is compiled twice: for materialised records (JsonObject) and for parsed records the router has not
+    // materialised yet (JsonElement). The reader type argument picks how a field is read; the rest is the same code.
+    private static Func<TRecord, bool> CompileComparison<TRecord, TReader>(ComparisonCondition comparison)
+        where TReader : IRecordReader<TRecord>
     {
         var ignoreCase = comparison.IgnoreCase;
         Func<ConditionValue, ConditionValue, bool?> relation = comparison.Operator switch
@@ -122,11 +137,11 @@ public static class ConditionCompiler
         if (comparison.Left is FieldOperand { Path: var path } && comparison.Right is LiteralOperand literal)
         {
             var constant = ConditionValue.FromLiteral(literal);
-            return record => path.TryGet(record, out var node) && Holds(relation(ConditionValue.FromNode(node), constant), negate);
+            return record => TReader.TryRead(path, record, out var value) && Holds(relation(value, constant), negate);
         }
 
-        var left = Accessor(comparison.Left);
-        var right = Accessor(comparison.Right);
+        var left = Accessor<TRecord, TReader>(comparison.Left);
+        var right = Accessor<TRecord, TReader>(comparison.Right);
         return record =>
         {
             var a = left(record);
@@ -140,7 +155,8 @@ public static class ConditionCompiler
         };
     }
 
-    private static Func<JsonObject, ConditionValue> Accessor(ConditionOperand operand)
+    private static Func<TRecord, ConditionValue> Accessor<TRecord, TReader>(ConditionOperand operand)
+        where TReader : IRecordReader<TRecord>
     {
         if (operand is LiteralOperand literal)
         {
@@ -149,10 +165,11 @@ public static class ConditionCompiler
         }
 
         var path = ((FieldOperand)operand).Path;
-        return record => path.TryGet(record, out var node) ? ConditionValue.FromNode(node) : ConditionValue.Missing;
+        return record => TReader.TryRead(path, record, out var value) ? value : ConditionValue.Missing;
     }
 
-    private static Func<JsonObject, bool> CompileIn(InCondition condition)
+    private static Func<TRecord, bool> CompileIn<TRecord, TReader>(InCondition condition)
+        where TReader : IRecordReader<TRecord>
     {
         var path = condition.Field;
         var negate = condition.Negated;
@@ -185,12 +202,11 @@ public static class ConditionCompiler
         var anyBooleans = hasNull || hasTrue || hasFalse;
         return record =>
         {
-            if (!path.TryGet(record, out var node))
+            if (!TReader.TryRead(path, record, out var value))
             {
                 return false;
             }
 
-            var value = ConditionValue.FromNode(node);
             bool? found = value.Kind switch
             {
                 ConditionValueKind.Null => hasNull,
@@ -203,20 +219,15 @@ public static class ConditionCompiler
         };
     }
 
-    private static Func<JsonObject, bool> CompileMatches(MatchesCondition condition)
+    private static Func<TRecord, bool> CompileMatches<TRecord, TReader>(MatchesCondition condition)
+        where TReader : IRecordReader<TRecord>
     {
         var path = condition.Field;
         var regex = condition.Regex;
         var negate = condition.Negated;
         return record =>
         {
-            if (!path.TryGet(record, out var node))
-            {
-                return false;
-            }
-
-            var value = ConditionValue.FromNode(node);
-            if (value.Kind != ConditionValueKind.String)
+            if (!TReader.TryRead(path, record, out var value) || value.Kind != ConditionValueKind.String)
             {
                 return false;
             }
@@ -243,4 +254,32 @@ public static class ConditionCompiler
     private static Func<JsonObject, string> DescribeFields(params FieldPath[] paths) =>
         record => string.Join(", ", paths.Select(path =>
             path.TryGet(record, out var node) ? $"{path} = {ConditionValue.FromNode(node).Describe()}" : $"{path} is missing"));
+}
+
+/// <summary>How a compiled condition reads a field from one kind of record.</summary>
+internal interface IRecordReader<TRecord>
+{
+    static abstract bool TryRead(FieldPath path, TRecord record, out ConditionValue value);
+}
+
+/// <summary>Reads materialised records.</summary>
+internal readonly struct NodeReader : IRecordReader<JsonObject>
+{
+    public static bool TryRead(FieldPath path, JsonObject record, out ConditionValue value)
+    {
+        var found = path.TryGet(record, out var node);
+        value = found ? ConditionValue.FromNode(node) : ConditionValue.Missing;
+        return found;
+    }
+}
+
+/// <summary>Reads parsed records that are not materialised (the router's raw JSON lines).</summary>
+internal readonly struct ElementReader : IRecordReader<JsonElement>
+{
+    public static bool TryRead(FieldPath path, JsonElement record, out ConditionValue value)
+    {
+        var found = path.TryGet(record, out var element);
+        value = found ? ConditionValue.FromElement(element) : ConditionValue.Missing;
+        return found;
+    }
 }

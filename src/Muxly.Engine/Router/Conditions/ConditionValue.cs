@@ -77,16 +77,42 @@ internal readonly struct ConditionValue
                     : new ConditionValue(ConditionValueKind.Unreadable);
             case JsonValueKind.String:
                 return new ConditionValue(ConditionValueKind.String, text: ReadString(value));
-            case JsonValueKind.True:
-                return new ConditionValue(ConditionValueKind.Boolean, boolean: true);
-            case JsonValueKind.False:
-                return new ConditionValue(ConditionValueKind.Boolean, boolean: false);
-            case JsonValueKind.Null:
-                return new ConditionValue(ConditionValueKind.Null);
             default:
-                return new ConditionValue(ConditionValueKind.Unreadable);
+                return FromLiteralKind(value.GetValueKind());
         }
     }
+
+    /// <summary>The same as <see cref="FromNode"/>, for a value of a record that is not materialised yet.</summary>
+    public static ConditionValue FromElement(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Number:
+                return element.TryGetDouble(out var number) && !double.IsInfinity(number)
+                    ? new ConditionValue(ConditionValueKind.Number, number: number)
+                    : new ConditionValue(ConditionValueKind.Unreadable);
+            case JsonValueKind.String:
+                return new ConditionValue(ConditionValueKind.String, text: element.GetString());
+
+            // Arrays and objects are rare in conditions (CONTAINS on an array, equality of objects): a node over the
+            // element, which is only read while the condition is evaluated.
+            case JsonValueKind.Array:
+                return new ConditionValue(ConditionValueKind.Array, node: JsonArray.Create(element));
+            case JsonValueKind.Object:
+                return new ConditionValue(ConditionValueKind.Object, node: JsonObject.Create(element));
+            default:
+                return FromLiteralKind(element.ValueKind);
+        }
+    }
+
+    // true, false and null; anything else is unreadable.
+    private static ConditionValue FromLiteralKind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.True => new ConditionValue(ConditionValueKind.Boolean, boolean: true),
+        JsonValueKind.False => new ConditionValue(ConditionValueKind.Boolean, boolean: false),
+        JsonValueKind.Null => new ConditionValue(ConditionValueKind.Null),
+        _ => new ConditionValue(ConditionValueKind.Unreadable),
+    };
 
     // Parsed JSON holds a JsonElement, which reads any spelling (1000, 1000.0, 1e3) as a double; values built in code
     // hold the CLR number they were made from, so the common types are tried before falling back to the JSON text.

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Muxly.Router.Records;
@@ -166,6 +167,39 @@ public sealed class FieldPath
         return true;
     }
 
+    /// <summary>
+    /// Reads the value at this path from a parsed but not materialised record (the router evaluates conditions on
+    /// these before it builds a <see cref="JsonObject"/>). The same rules as for nodes: false where the path does not
+    /// exist, true for a JSON null that does.
+    /// </summary>
+    public bool TryGet(JsonElement root, out JsonElement value)
+    {
+        var current = root;
+        foreach (var segment in _segments)
+        {
+            if (segment.Utf8Name is { } name)
+            {
+                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(name, out current))
+                {
+                    value = default;
+                    return false;
+                }
+            }
+            else if (current.ValueKind == JsonValueKind.Array && segment.Index < current.GetArrayLength())
+            {
+                current = current[segment.Index];
+            }
+            else
+            {
+                value = default;
+                return false;
+            }
+        }
+
+        value = current;
+        return true;
+    }
+
     /// <summary>Writes a value at this path, creating intermediate objects. False where an array index is out of range or a parent is not an object.</summary>
     public bool Set(JsonObject root, JsonNode? value)
     {
@@ -275,5 +309,9 @@ public sealed class FieldPath
     private static MuxlyException Error(string text, int position, string expected) =>
         MuxlyException.Invalid("MuxlyFieldPathInvalid", $"The field path '{text}' is not valid at position {position + 1}: expected {expected}.", text);
 
-    private readonly record struct Segment(string? Name, int Index);
+    private readonly record struct Segment(string? Name, int Index)
+    {
+        // The name as UTF-8, for reading raw records without transcoding it per record.
+        public byte[]? Utf8Name { get; } = Name is null ? null : Encoding.UTF8.GetBytes(Name);
+    }
 }

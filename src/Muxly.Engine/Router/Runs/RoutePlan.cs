@@ -86,6 +86,13 @@ public static class RouteSources
         return type.Read(settings, context);
     }
 
+    /// <summary>
+    /// The records for a route run (<see cref="RouteRun.Run"/>), which is done with each before it takes the next: a
+    /// connector type may hand them over parsed but not materialised (<see cref="IConnectorType.ReadTransient"/>).
+    /// </summary>
+    public static IEnumerable<SourceItem> ReadForRun(Connector connector, RunContext context) =>
+        ConnectorRegistry.Default.Get(connector.ConnectorType).ReadTransient(Settings(connector, context), context);
+
     public static ConnectionTestResult Test(Connector connector, RunContext context) =>
         ConnectorRegistry.Default.Get(connector.ConnectorType).Test(Settings(connector, context), context);
 

@@ -123,7 +123,7 @@ public sealed class RouteRun : IDisposable
 
         _context.Cancellation.ThrowIfCancellationRequested();
         _position++;
-        if (item.Record is not { } record)
+        if (item.IsError)
         {
             _summary.ReadErrors++;
             RecordFailure($"{item.Location}: {item.Error}", new JsonObject { ["error"] = item.Error, ["location"] = item.Location });
@@ -133,11 +133,11 @@ public sealed class RouteRun : IDisposable
         _summary.RecordsRead++;
         try
         {
-            Route(record);
+            Route(item);
         }
         catch (Exception ex) when (ex is MuxlyException or InvalidOperationException or ArgumentException or FormatException)
         {
-            RecordFailure($"record {_position}: {ex.Message}", new JsonObject { ["error"] = ex.Message, ["record"] = record.DeepClone() });
+            RecordFailure($"record {_position}: {ex.Message}", new JsonObject { ["error"] = ex.Message, ["record"] = item.Record!.DeepClone() });
         }
 
         return !HasFailed;
@@ -214,18 +214,23 @@ public sealed class RouteRun : IDisposable
         _writers.Clear();
     }
 
-    private void Route(JsonObject record)
+    // A record read transiently (item.Raw) has its conditions read from the parsed JSON, and is made a JsonObject only
+    // when a rule or the unmatched destination takes it: most records a route drops are never materialised.
+    private void Route(SourceItem item)
     {
+        var raw = item.Raw;
+        var record = raw is null ? item.Record! : null;
         var matched = false;
         var rules = _plan.Rules;
         for (var i = 0; i < rules.Count; i++)
         {
             var rule = rules[i];
-            if (!rule.Condition.Evaluate(record))
+            if (!(record is null ? rule.Condition.Evaluate(raw!.Element) : rule.Condition.Evaluate(record)))
             {
                 continue;
             }
 
+            record ??= raw!.ToObject();
             matched = true;
             _ruleCounts[i].Matched++;
             var last = i == rules.Count - 1 || rule.Rule.StopAfterMatch;
@@ -250,7 +255,7 @@ public sealed class RouteRun : IDisposable
             _summary.Unmatched++;
             if (_plan.UnmatchedId is { } unmatched)
             {
-                Deliver(unmatched, record);
+                Deliver(unmatched, record ?? raw!.ToObject());
             }
         }
     }

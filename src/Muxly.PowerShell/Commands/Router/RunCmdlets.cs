@@ -65,7 +65,7 @@ public sealed class InvokeMuxlyRouteCommand : RunCmdlet
             return;
         }
 
-        WriteSummary(RouteRun.Run(plan, RouteSources.Read(plan.Connector, context), context, dryRun));
+        WriteSummary(RouteRun.Run(plan, RouteSources.ReadForRun(plan.Connector, context), context, dryRun));
     }
 }
 

@@ -272,7 +272,7 @@ public sealed class ConditionEvaluationTests
     {
         var compiled = ConditionCompiler.Compile(condition);
 
-        Assert.Equal(expected, compiled.Evaluate(ConditionTestRecords.Sample));
+        Assert.Equal(expected, compiled.EvaluateBothWays(ConditionTestRecords.Sample));
     }
 
     [Theory]
@@ -316,7 +316,7 @@ public sealed class ConditionEvaluationTests
     [MemberData(nameof(MissingFieldCases))]
     public void A_missing_field_makes_every_operator_false(string field, string condition)
     {
-        Assert.False(ConditionCompiler.Compile(condition).Evaluate(ConditionTestRecords.Sample), $"{condition} (field {field})");
+        Assert.False(ConditionCompiler.Compile(condition).EvaluateBothWays(ConditionTestRecords.Sample), $"{condition} (field {field})");
     }
 
     [Theory]
@@ -328,7 +328,7 @@ public sealed class ConditionEvaluationTests
     [InlineData("NOT missing != 1")]
     public void Only_negating_a_whole_test_is_true_for_a_missing_field(string condition)
     {
-        Assert.True(ConditionCompiler.Compile(condition).Evaluate(ConditionTestRecords.Sample));
+        Assert.True(ConditionCompiler.Compile(condition).EvaluateBothWays(ConditionTestRecords.Sample));
     }
 
     public static TheoryData<string, string> MismatchCases => new()
@@ -366,7 +366,7 @@ public sealed class ConditionEvaluationTests
     [MemberData(nameof(MismatchCases))]
     public void A_type_mismatch_is_false_not_an_error(string fieldKind, string condition)
     {
-        Assert.False(ConditionCompiler.Compile(condition).Evaluate(ConditionTestRecords.Sample), $"{condition} ({fieldKind} field)");
+        Assert.False(ConditionCompiler.Compile(condition).EvaluateBothWays(ConditionTestRecords.Sample), $"{condition} ({fieldKind} field)");
     }
 
     public static TheoryData<string, string> NumberSpellings()
@@ -389,12 +389,12 @@ public sealed class ConditionEvaluationTests
     {
         var record = ConditionTestRecords.Parse($$"""{ "n": {{inRecord}}, "m": 1000 }""");
 
-        Assert.True(ConditionCompiler.Compile($"n == {literal}").Evaluate(record));
-        Assert.False(ConditionCompiler.Compile($"n != {literal}").Evaluate(record));
-        Assert.True(ConditionCompiler.Compile($"n >= {literal} AND n <= {literal}").Evaluate(record));
-        Assert.False(ConditionCompiler.Compile($"n > {literal} OR n < {literal}").Evaluate(record));
-        Assert.True(ConditionCompiler.Compile($"n IN ({literal})").Evaluate(record));
-        Assert.True(ConditionCompiler.Compile("n == m").Evaluate(record));
+        Assert.True(ConditionCompiler.Compile($"n == {literal}").EvaluateBothWays(record));
+        Assert.False(ConditionCompiler.Compile($"n != {literal}").EvaluateBothWays(record));
+        Assert.True(ConditionCompiler.Compile($"n >= {literal} AND n <= {literal}").EvaluateBothWays(record));
+        Assert.False(ConditionCompiler.Compile($"n > {literal} OR n < {literal}").EvaluateBothWays(record));
+        Assert.True(ConditionCompiler.Compile($"n IN ({literal})").EvaluateBothWays(record));
+        Assert.True(ConditionCompiler.Compile("n == m").EvaluateBothWays(record));
     }
 
     public static TheoryData<JsonNode> NumbersBuiltInCode => new()
@@ -415,9 +415,9 @@ public sealed class ConditionEvaluationTests
     {
         var record = new JsonObject { ["n"] = number.DeepClone() };
 
-        Assert.True(ConditionCompiler.Compile("n == 1e3").Evaluate(record));
-        Assert.True(ConditionCompiler.Compile("n > 999.5").Evaluate(record));
-        Assert.True(ConditionCompiler.Compile("n IN (1000.0)").Evaluate(record));
+        Assert.True(ConditionCompiler.Compile("n == 1e3").EvaluateBothWays(record));
+        Assert.True(ConditionCompiler.Compile("n > 999.5").EvaluateBothWays(record));
+        Assert.True(ConditionCompiler.Compile("n IN (1000.0)").EvaluateBothWays(record));
     }
 
     [Fact]
@@ -425,9 +425,9 @@ public sealed class ConditionEvaluationTests
     {
         var record = new JsonObject { ["s"] = "abc", ["c"] = JsonValue.Create('a'), ["d"] = JsonValue.Create(new DateTime(2024, 5, 1)) };
 
-        Assert.True(ConditionCompiler.Compile("s == 'abc' AND s STARTS WITH 'a'").Evaluate(record));
-        Assert.True(ConditionCompiler.Compile("c == 'a'").Evaluate(record));
-        Assert.True(ConditionCompiler.Compile("d STARTS WITH '2024-05-01'").Evaluate(record));
+        Assert.True(ConditionCompiler.Compile("s == 'abc' AND s STARTS WITH 'a'").EvaluateBothWays(record));
+        Assert.True(ConditionCompiler.Compile("c == 'a'").EvaluateBothWays(record));
+        Assert.True(ConditionCompiler.Compile("d STARTS WITH '2024-05-01'").EvaluateBothWays(record));
     }
 
     [Theory]
@@ -441,8 +441,8 @@ public sealed class ConditionEvaluationTests
 
         Assert.True(compiled.IsAlwaysTrue);
         Assert.IsType<AlwaysTrueCondition>(compiled.Syntax);
-        Assert.True(compiled.Evaluate(new JsonObject()));
-        Assert.True(compiled.Evaluate(ConditionTestRecords.Sample));
+        Assert.True(compiled.EvaluateBothWays(new JsonObject()));
+        Assert.True(compiled.EvaluateBothWays(ConditionTestRecords.Sample));
     }
 
     [Fact]
@@ -480,7 +480,7 @@ public sealed class ConditionEvaluationTests
         var compiled = ConditionCompiler.Compile("code MATCHES '^[A-Z]+-\\d+$' AND amount > 1000");
         var record = ConditionTestRecords.Sample;
 
-        var results = Enumerable.Range(0, 2000).AsParallel().Select(_ => compiled.Evaluate(record)).ToList();
+        var results = Enumerable.Range(0, 2000).AsParallel().Select(_ => compiled.EvaluateBothWays(record)).ToList();
 
         Assert.All(results, Assert.True);
     }
@@ -491,7 +491,7 @@ public sealed class ConditionEvaluationTests
         var compiled = ConditionCompiler.Compile("s MATCHES '^(a+)+$'");
         var record = new JsonObject { ["s"] = new string('a', 5000) + "!" };
 
-        var error = Assert.Throws<MuxlyException>(() => compiled.Evaluate(record));
+        var error = Assert.Throws<MuxlyException>(() => compiled.EvaluateBothWays(record));
 
         Assert.Equal("MuxlyConditionRegexTimeout", error.ErrorId);
         Assert.Equal(MuxlyErrorKind.InvalidData, error.Kind);

@@ -177,7 +177,7 @@ public sealed class RouteRunTests : IDisposable
     {
         var context = new RunContext(warn: _warnings.Add);
         var plan = RoutePlan.Build(_store, _store.Routes.Get("orders"), context);
-        return RouteRun.Run(plan, RouteSources.Read(plan.Connector, context), context, dryRun);
+        return RouteRun.Run(plan, RouteSources.ReadForRun(plan.Connector, context), context, dryRun);
     }
 
     private string Out(string name) => _temp.PathFor($"{name}.out.jsonl");
