@@ -225,9 +225,9 @@ foreach ($workload in @($router | ForEach-Object workload | Select-Object -Uniqu
 $engine = $results.engine
 if ($engine.error) { & $add "**$($engine.error)**"; & $add }
 $titles = [ordered]@{
-    ConditionBenchmarks      = 'Condition evaluation per record (`ConditionCompiler.Compile(text).Evaluate(record)`)'
+    ConditionBenchmarks      = 'Condition evaluation per record (`ConditionCompiler.Compile(text).Evaluate(record)`: `Evaluate` on a `JsonObject`, `EvaluateParsed` on a parsed jsonl line, which is what the router does for jsonl files)'
     TransformationBenchmarks = 'Each transformation, per record pushed (fresh copies per iteration; `aggregate` includes `Complete`)'
-    RecordBenchmarks         = 'Record parsing (a JSONL line to a `JsonObject`) and writing'
+    RecordBenchmarks         = 'Record parsing (a JSONL line to a `JsonObject`, or to a pooled `JsonDocument` as the router reads jsonl) and writing'
 }
 # A benchmark class without a title here still gets its table, under its own name.
 foreach ($type in @($engine.benchmarks | ForEach-Object type | Select-Object -Unique | Where-Object { -not $titles.Contains($_) })) { $titles[$type] = $type }
@@ -237,7 +237,10 @@ foreach ($type in $titles.Keys) {
     & $add '| benchmark | time per record | allocated per record |'
     & $add '|---|---|---|'
     foreach ($benchmark in @($engine.benchmarks | Where-Object type -EQ $type)) {
-        $name = if ($benchmark.parameters) { ($benchmark.parameters -replace '^[^=]+=', '') } else { $benchmark.method }
+        $methods = @($engine.benchmarks | Where-Object type -EQ $type | ForEach-Object method | Select-Object -Unique)
+        $name = if (-not $benchmark.parameters) { $benchmark.method }
+        elseif ($methods.Count -gt 1) { '{0}: {1}' -f $benchmark.method, ($benchmark.parameters -replace '^[^=]+=', '') }
+        else { $benchmark.parameters -replace '^[^=]+=', '' }
         $time = if ($null -eq $benchmark.medianNs) { 'failed' }
         elseif ($benchmark.minNs -eq $benchmark.maxNs) { Format-Duration $benchmark.medianNs }
         else { '{0} ({1}–{2})' -f (Format-Duration $benchmark.medianNs), (Format-Duration $benchmark.minNs), (Format-Duration $benchmark.maxNs) }

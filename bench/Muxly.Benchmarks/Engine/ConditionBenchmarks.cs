@@ -1,10 +1,15 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using Muxly.Router.Conditions;
 
 namespace Muxly.Benchmarks.Engine;
 
-/// <summary>Evaluating a compiled condition against one record (compiled once, as a route run does).</summary>
+/// <summary>
+/// Evaluating a compiled condition against one record (compiled once, as a route run does): on a materialised
+/// <see cref="JsonObject"/> (records from PowerShell, the API connector), and on a parsed line not materialised (what
+/// the router reads conditions from for jsonl files).
+/// </summary>
 [MemoryDiagnoser]
 public class ConditionBenchmarks
 {
@@ -19,6 +24,7 @@ public class ConditionBenchmarks
     };
 
     private JsonObject[] _records = [];
+    private JsonDocument[] _parsed = [];
     private CompiledCondition _condition = null!;
 
     [ParamsSource(nameof(Names))]
@@ -30,6 +36,7 @@ public class ConditionBenchmarks
     public void Setup()
     {
         _records = SampleRecords.Parse(Records);
+        _parsed = SampleRecords.Lines(Records).Select(line => JsonDocument.Parse(line)).ToArray();
         _condition = ConditionCompiler.Compile(Conditions[Condition]);
     }
 
@@ -46,5 +53,29 @@ public class ConditionBenchmarks
         }
 
         return matched;
+    }
+
+    [Benchmark(OperationsPerInvoke = Records)]
+    public int EvaluateParsed()
+    {
+        var matched = 0;
+        foreach (var document in _parsed)
+        {
+            if (_condition.Evaluate(document.RootElement))
+            {
+                matched++;
+            }
+        }
+
+        return matched;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var document in _parsed)
+        {
+            document.Dispose();
+        }
     }
 }
