@@ -15,12 +15,13 @@ Set-StrictMode -Version Latest
 $results = Get-Content $ResultsPath -Raw | ConvertFrom-Json
 $culture = [Globalization.CultureInfo]::InvariantCulture
 
-# Our reading of SPEC §9's words as numbers; change them here if the team decides otherwise.
+# The performance issue's goals (SPEC §9 in numbers); change them here if the team decides otherwise.
 $Goals = @{
-    PowerShellRatio = 10.0   # "beat an idiomatic PowerShell pipeline ... by a wide margin": at least 10x its records/s
-    JqRatio         = 1.0    # "stand up to jq": at least jq's records/s
-    MillerRatio     = 1.0    # "stand up to Miller": at least Miller's records/s
-    FlatMemory      = 1.5    # "memory stays flat as input grows": peak RSS at the largest N at most 1.5x that at the smallest
+    PowerShellRatio = 50.0   # at least 50x the PowerShell pipeline's records/s
+    JqRatio         = 3.0    # at least 3x jq's records/s
+    MillerRatio     = 1.0    # "stand up to Miller" (SPEC §9; the issue gives no number): at least Miller's records/s
+    LimitRatio      = 1 / 1.5 # "within 1.5x of the limit row": at least two thirds of the plain C# loop's records/s
+    FlatMemory      = 1.5    # "peak memory flat from 100k to 4M": peak RSS at the largest N at most 1.5x that at the smallest
 }
 
 # Where the rows that cannot be measured yet will come from.
@@ -72,14 +73,20 @@ $router = @($results.router)
 $muxlyRows = @($router | Where-Object { $_.runners.muxly.available })
 
 function Get-Verdict {
-    # Worst case over every workload and size where Muxly ran: the lowest median ratio to $Runner.
-    param([string] $Runner, [double] $Threshold)
-    $ratios = @($muxlyRows | Where-Object { $_.runners.$Runner.available -and $_.runners.$Runner.PSObject.Properties['muxlyRatio'] } |
-            ForEach-Object { [pscustomobject]@{ Ratio = [double]$_.runners.$Runner.muxlyRatio.median; Where = "$($_.workload), n=$(Format-Size $_.records)" } })
+    # The verdict is the lowest median ratio to $Runner over every workload at the largest size both ran (where the
+    # fixed cost of starting pwsh is spread over the most records); the lowest over all sizes is shown beside it.
+    # -Property muxlyInnerRatio compares the times the two pwsh runners measure inside pwsh.
+    param([string] $Runner, [double] $Threshold, [string] $Property = 'muxlyRatio')
+    $ratios = @($muxlyRows | Where-Object { $_.runners.$Runner.available -and $_.runners.$Runner.PSObject.Properties[$Property] } |
+            ForEach-Object { [pscustomobject]@{ Ratio = [double]$_.runners.$Runner.$Property.median; Records = [long]$_.records; Where = "$($_.workload), n=$(Format-Size $_.records)" } })
     if (-not $ratios) { return @('not measured', '—') }
+    $largest = ($ratios | Measure-Object Records -Maximum).Maximum
+    $worstLargest = $ratios | Where-Object Records -EQ $largest | Sort-Object Ratio | Select-Object -First 1
     $worst = $ratios | Sort-Object Ratio | Select-Object -First 1
-    $met = if ($worst.Ratio -ge $Threshold) { 'met' } else { '**not met**' }
-    @(('lowest {0}× ({1})' -f $worst.Ratio.ToString('N2', $culture), $worst.Where), $met)
+    $met = if ($worstLargest.Ratio -ge $Threshold) { 'met' } else { '**not met**' }
+    $text = 'lowest at n={0}: {1}× ({2}); over all sizes: {3}× ({4})' -f (Format-Size $largest), $worstLargest.Ratio.ToString('N2', $culture),
+        $worstLargest.Where, $worst.Ratio.ToString('N2', $culture), $worst.Where
+    @($text, $met)
 }
 
 $lines = [System.Collections.Generic.List[string]]::new()
@@ -128,18 +135,23 @@ $m = $results.machine
 
 & $add '## Goals'
 & $add
-& $add 'From SPEC §9 and the performance issue. The thresholds are our reading of the words; they are set in one place,'
-& $add '`$Goals` in `bench/Write-PerformanceReport.ps1`. Ratios are Muxly''s records/s over the other''s, measured in the'
-& $add 'same round; each verdict takes the worst workload and size.'
+& $add 'From the performance issue and SPEC §9; the thresholds are set in one place, `$Goals` in'
+& $add '`bench/Write-PerformanceReport.ps1`. Ratios are Muxly''s records/s over the other''s, measured in the same round.'
+& $add 'Each verdict takes the worst workload at the largest size both ran: every Muxly run pays about a second to start'
+& $add 'pwsh and import the module, which small inputs cannot spread (the lowest ratio over all sizes is shown too). The'
+& $add 'PowerShell pipeline runs inside pwsh like Muxly, so its ratio compares the time each measures inside pwsh; the'
+& $add 'others compare whole processes.'
 & $add
 & $add '| goal | threshold | result | verdict |'
 & $add '|---|---|---|---|'
-$verdict = Get-Verdict 'powershell' $Goals.PowerShellRatio
-& $add "| beats the idiomatic PowerShell pipeline by a wide margin | ≥ $($Goals.PowerShellRatio)× | $($verdict[0]) | $($verdict[1]) |"
+$verdict = Get-Verdict 'powershell' $Goals.PowerShellRatio -Property muxlyInnerRatio
+& $add "| the router against the PowerShell pipeline (time inside pwsh) | ≥ $($Goals.PowerShellRatio)× | $($verdict[0]) | $($verdict[1]) |"
 $verdict = Get-Verdict 'jq' $Goals.JqRatio
-& $add "| stands up to jq | ≥ $($Goals.JqRatio)× | $($verdict[0]) | $($verdict[1]) |"
+& $add "| the router against jq | ≥ $($Goals.JqRatio)× | $($verdict[0]) | $($verdict[1]) |"
 $verdict = Get-Verdict 'mlr' $Goals.MillerRatio
-& $add "| stands up to Miller | ≥ $($Goals.MillerRatio)× | $($verdict[0]) | $($verdict[1]) |"
+& $add "| the router against Miller (SPEC: stands up to it) | ≥ $($Goals.MillerRatio)× | $($verdict[0]) | $($verdict[1]) |"
+$verdict = Get-Verdict 'limit' $Goals.LimitRatio
+& $add ("| the router within 1.5× of the limit (plain C# loop) | ≥ {0}× | {1} | {2} |" -f $Goals.LimitRatio.ToString('N2', $culture), $verdict[0], $verdict[1])
 # Flat memory: Muxly's peak RSS on the first workload, largest size over smallest.
 $flat = @($muxlyRows | Where-Object workload -EQ 'short' | Where-Object { $_.runners.muxly.peakMiB } | Sort-Object records)
 if ($flat.Count -ge 2) {
@@ -157,11 +169,6 @@ elseif ($differ) { @("outputs differ in $($differ.Count) of $($compared.Count) c
 elseif (-not $muxlyRows) { @("the other runners agree in all $($compared.Count); Muxly did not run", 'not measured') }
 else { @("same records in all $($compared.Count) comparisons", 'met') }
 & $add "| all runners write the same records | identical after canonicalising | $($agreement[0]) | $($agreement[1]) |"
-$limitRatios = @($muxlyRows | Where-Object { $_.runners.limit.PSObject.Properties['muxlyRatio'] } | ForEach-Object { [double]$_.runners.limit.muxlyRatio.median })
-$limitText = if ($limitRatios) {
-    '{0}%–{1}% of the limit''s records/s' -f (Format-Value (100 * ($limitRatios | Measure-Object -Minimum).Minimum)), (Format-Value (100 * ($limitRatios | Measure-Object -Maximum).Maximum))
-} else { 'not measured' }
-& $add "| how close the router comes to the plain C# loop | reported, no goal | $limitText | — |"
 & $add
 
 & $add '## The router, end to end'
@@ -172,8 +179,10 @@ $limitText = if ($limitRatios) {
 & $add 'start included, as from a shell); records/s and MB/s are input records and input bytes (1 MB = 10^6 bytes) over that'
 & $add 'time; peak memory is the process''s maximum resident set (GNU time). Figures are median (min–max) over the runs.'
 & $add 'The Muxly database is set up before the runs; only `Invoke-MuxlyRoute` (in `pwsh -NoProfile` with the module'
-& $add 'imported) is timed. "Muxly ×" is Muxly''s records/s over that runner''s, round by round. The PowerShell'
-& $add 'pipeline is left out above 1M records (a run would take most of an hour); its ratio comes from the smaller sizes.'
+& $add 'imported) is timed. "Muxly ×" is Muxly''s records/s over that runner''s, round by round. Muxly and the PowerShell'
+& $add 'pipeline also time their own work inside pwsh ("inside pwsh": pwsh start and module import left out), and the'
+& $add 'PowerShell row gives the ratio of those times after the process ratio. The PowerShell pipeline is left out above'
+& $add '100k records (about 6,000 records/s: three minutes per run at 1M); its ratio comes from the sizes it ran.'
 & $add
 foreach ($workload in @($router | ForEach-Object workload | Select-Object -Unique)) {
     $group = @($router | Where-Object workload -EQ $workload)
@@ -185,19 +194,21 @@ foreach ($workload in @($router | ForEach-Object workload | Select-Object -Uniqu
     foreach ($row in $group) {
         & $add ("**n = {0}** ({1} MB of JSONL, {2} run(s))" -f (Format-Value $row.records), (Format-Value ($row.bytes / 1e6) 'N1'), $row.runs)
         & $add
-        & $add '| runner | records/s | MB/s | seconds | peak memory (MiB) | Muxly × |'
-        & $add '|---|---|---|---|---|---|'
+        & $add '| runner | records/s | MB/s | seconds | seconds inside pwsh | peak memory (MiB) | Muxly × |'
+        & $add '|---|---|---|---|---|---|---|'
         foreach ($key in $runnerNames.Keys) {
             $runner = $row.runners.$key
             if (-not $runner.available) {
                 $reason = @("$($runner.reason)" -split '\r?\n')[0]
                 $why = if ($key -eq 'muxly') { "not available in this build ($reason)" } else { "not run ($reason)" }
-                & $add "| $($runnerNames[$key]) | $($why -replace '\|', '/' -replace '\r?\n', ' ') | | | | |"
+                & $add "| $($runnerNames[$key]) | $($why -replace '\|', '/' -replace '\r?\n', ' ') | | | | | |"
                 continue
             }
             $ratio = if ($runner.PSObject.Properties['muxlyRatio']) { Format-Stat $runner.muxlyRatio 'N2' } else { '—' }
-            & $add ("| {0} | {1} | {2} | {3} | {4} | {5} |" -f $runnerNames[$key], (Format-Stat $runner.recordsPerSecond), (Format-Stat $runner.megabytesPerSecond 'N1'),
-                (Format-Stat $runner.seconds 'N2'), (Format-Stat $runner.peakMiB 'N0'), $ratio)
+            if ($runner.PSObject.Properties['muxlyInnerRatio']) { $ratio += '; inside pwsh {0}' -f (Format-Stat $runner.muxlyInnerRatio 'N2') }
+            $inner = if ($runner.PSObject.Properties['innerSeconds']) { Format-Stat $runner.innerSeconds 'N2' } else { '—' }
+            & $add ("| {0} | {1} | {2} | {3} | {4} | {5} | {6} |" -f $runnerNames[$key], (Format-Stat $runner.recordsPerSecond), (Format-Stat $runner.megabytesPerSecond 'N1'),
+                (Format-Stat $runner.seconds 'N2'), $inner, (Format-Stat $runner.peakMiB 'N0'), $ratio)
         }
         & $add
         if ($row.comparison) {

@@ -86,6 +86,9 @@ foreach ($size in $Sizes) {
         $database = Join-Path $WorkDir "muxly-$name.db"
         $muxlyResult = Join-Path $WorkDir 'muxly-result.json'
         $muxlyRunner = Join-Path $PSScriptRoot 'Invoke-MuxlyRunner.ps1'
+        $powershellResult = Join-Path $WorkDir 'powershell-result.json'
+        # The two runners that run inside pwsh also time their work themselves (pwsh start and module import left out).
+        $innerResults = @{ muxly = $muxlyResult; powershell = $powershellResult }
         & $pwshPath @pwshArguments -File $muxlyRunner -Mode Setup -ModulePath $ModulePath -Database $database -Workload $name `
             -ResultPath $muxlyResult -InputPath $inputPath -OutputPath $outputs.muxly | Out-Host
         $setup = if (Test-Path $muxlyResult) { Get-Content $muxlyResult -Raw | ConvertFrom-Json } else { [pscustomobject]@{ available = $false; reason = "setup exited with $LASTEXITCODE" } }
@@ -97,7 +100,7 @@ foreach ($size in $Sizes) {
 
         $commands = @{
             muxly      = { param($k) Invoke-Measured $pwshPath ($pwshArguments + @('-File', $muxlyRunner, '-Mode', 'Run', '-ModulePath', $ModulePath, '-Database', $database, '-Workload', $name, '-ResultPath', $muxlyResult)) -OutputPath (Join-Path $WorkDir 'muxly.log') -ErrorPath (Join-Path $WorkDir 'muxly.err') }
-            powershell = { param($k) Invoke-Measured $pwshPath ($pwshArguments + @('-File', (Join-Path $PSScriptRoot 'Invoke-PowerShellPipeline.ps1'), '-Workload', $name, '-InputPath', $inputPath, '-OutputPath', $outputs.powershell)) -OutputPath (Join-Path $WorkDir 'powershell.log') -ErrorPath (Join-Path $WorkDir 'powershell.err') }
+            powershell = { param($k) Invoke-Measured $pwshPath ($pwshArguments + @('-File', (Join-Path $PSScriptRoot 'Invoke-PowerShellPipeline.ps1'), '-Workload', $name, '-InputPath', $inputPath, '-OutputPath', $outputs.powershell, '-ResultPath', $powershellResult)) -OutputPath (Join-Path $WorkDir 'powershell.log') -ErrorPath (Join-Path $WorkDir 'powershell.err') }
             jq         = { param($k) Invoke-Measured 'jq' $definition.Jq -InputPath $inputPath -OutputPath $outputs.jq -ErrorPath (Join-Path $WorkDir 'jq.err') }
             mlr        = { param($k) Invoke-Measured 'mlr' $definition.Miller -InputPath $inputPath -OutputPath $outputs.mlr -ErrorPath (Join-Path $WorkDir 'mlr.err') }
             limit      = { param($k) Invoke-Measured 'dotnet' @($BenchDll, 'limit', '--workload', $name, '--in', $inputPath, '--out', $outputs.limit) -OutputPath (Join-Path $WorkDir 'limit.log') -ErrorPath (Join-Path $WorkDir 'limit.err') }
@@ -127,6 +130,10 @@ foreach ($size in $Sizes) {
                     Write-Host "$runner failed: $($state.reason)" -ForegroundColor Red
                     continue
                 }
+                if ($innerResults[$runner] -and (Test-Path $innerResults[$runner])) {
+                    $run | Add-Member InnerSeconds ([double](Get-Content $innerResults[$runner] -Raw | ConvertFrom-Json).seconds)
+                    Remove-Item $innerResults[$runner]
+                }
                 $state.runs.Add($run)
             }
         }
@@ -143,9 +150,18 @@ foreach ($size in $Sizes) {
                 $entry.recordsPerSecond = Get-Stat ($seconds | ForEach-Object { $size / $_ })
                 $entry.megabytesPerSecond = Get-Stat ($seconds | ForEach-Object { $bytes / 1e6 / $_ })
                 $entry.peakMiB = Get-Stat ($peaks | ForEach-Object { $_ / 1024 })
+                $inner = @($state.runs | Where-Object { $_.PSObject.Properties['InnerSeconds'] } | ForEach-Object InnerSeconds)
+                if ($inner.Count -eq $seconds.Count) {
+                    $entry.innerSeconds = Get-Stat $inner
+                    $entry.innerRecordsPerSecond = Get-Stat ($inner | ForEach-Object { $size / $_ })
+                }
                 if ($runner -ne 'muxly' -and $runners.muxly.available -and $runners.muxly.runs.Count -eq $state.runs.Count) {
                     # Muxly's speed over this runner's: above 1 means Muxly is faster.
                     $entry.muxlyRatio = Get-Stat (0..($state.runs.Count - 1) | ForEach-Object { $state.runs[$_].Seconds / $runners.muxly.runs[$_].Seconds })
+                    if ($entry.Contains('innerSeconds')) {
+                        # Both inside pwsh, each timing its own work: the start of pwsh, the same for both, left out.
+                        $entry.muxlyInnerRatio = Get-Stat (0..($state.runs.Count - 1) | ForEach-Object { $state.runs[$_].InnerSeconds / $runners.muxly.runs[$_].InnerSeconds })
+                    }
                 }
             }
             $summary[$runner] = $entry
