@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     Everything behind 'build.ps1 Bench': installs what it compares against, runs the engine benchmarks, the router
-    end to end and the cmdlet timings, and writes docs/performance.md.
+    end to end, the cmdlet timings and the scheduler, and writes docs/performance.md.
 .DESCRIPTION
     build.ps1 builds first and passes the built module and benchmark assembly. Results are also kept as JSON in
     -WorkDir (results.json), so that the report can be rewritten without measuring again:
@@ -104,6 +104,11 @@ $router = @(& (Join-Path $PSScriptRoot 'router/Invoke-RouterComparison.ps1') -Mo
 Write-Host '== Cmdlets' -ForegroundColor Cyan
 $cmdlets = @(& (Join-Path $PSScriptRoot 'cmdlets/Measure-CmdletTimings.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'cmdlets') -Runs ([math]::Max($Runs, 5)))
 
+Write-Host '== Scheduler' -ForegroundColor Cyan
+# A smoke run measures 15 s once; the real one 60 s, several times.
+$scheduler = & (Join-Path $PSScriptRoot 'scheduler/Measure-Scheduler.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'scheduler') `
+    -Runs ($Quick ? 1 : $Runs) -Seconds ($Quick ? 15 : 60)
+
 $results = [ordered]@{
     started  = $started.ToString('o')
     finished = [DateTimeOffset]::Now.ToString('o')
@@ -114,6 +119,7 @@ $results = [ordered]@{
     engine   = $engine
     router   = $router
     cmdlets  = $cmdlets
+    scheduler = $scheduler
 }
 $resultsPath = Join-Path $WorkDir 'results.json'
 $results | ConvertTo-Json -Depth 20 | Set-Content $resultsPath

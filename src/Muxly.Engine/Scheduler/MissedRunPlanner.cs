@@ -22,7 +22,8 @@ public sealed record MissedRunPlan(IReadOnlyList<PlannedOccurrence> Occurrences,
 /// listed up to <see cref="MaxListedSkips"/>, newest kept.
 /// <para>A running scheduler passes <c>liveSince</c> (about when it last looked): occurrences from then on came due
 /// while it was running, so they are late rather than missed and all run as scheduled, however late. It passes the
-/// cursor it read itself as <c>cursor</c>; without one the job's own is used.</para>
+/// cursor it read itself as <c>cursor</c>; without one the job's own is used, and the job's schedule already parsed as
+/// <c>schedule</c>; without one it is parsed here.</para>
 /// </summary>
 public static class MissedRunPlanner
 {
@@ -32,14 +33,14 @@ public static class MissedRunPlanner
     private const int MaxExamined = 100_000;
 
     public static MissedRunPlan Plan(Job job, DateTimeOffset now, TimeSpan catchUpWindow, TimeSpan onTime,
-        DateTimeOffset? liveSince = null, DateTimeOffset? cursor = null)
+        DateTimeOffset? liveSince = null, DateTimeOffset? cursor = null, CronSchedule? schedule = null)
     {
         if (job.JobType != "cron" || job.Schedule is null || !job.Enabled)
         {
             return MissedRunPlan.Nothing;
         }
 
-        var schedule = CronSchedule.Parse(job.Schedule, job.EffectiveTimeZone);
+        schedule ??= CronSchedule.Parse(job.Schedule, job.EffectiveTimeZone);
         var from = cursor ?? job.LastScheduledFor ?? now;
         var due = new Queue<DateTimeOffset>();
         var dropped = 0;

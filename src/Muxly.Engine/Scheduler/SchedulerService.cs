@@ -13,12 +13,15 @@ namespace Muxly.Scheduler;
 /// <item><description><b>Instance.</b> Registers a <c>scheduler</c> instance and heartbeats it every
 /// <c>scheduler.heartbeat_seconds</c>. If its row is marked stopped by someone else (<c>Stop-MuxlyScheduler -All</c>), it
 /// stops gracefully.</description></item>
-/// <item><description><b>Due occurrences.</b> Each pass reads the job cursors, plans each enabled cron job's due occurrences
+/// <item><description><b>Due occurrences.</b> The enabled cron jobs wait in a <see cref="SchedulePlan"/>, queued by
+/// their next occurrence. Each pass takes out the due ones, reads their cursors, plans their due occurrences
 /// with <see cref="MissedRunPlanner"/> (occurrences that came due while this scheduler was running are late, not missed),
 /// claims each one (<see cref="ExecutionStore.TryClaimOccurrence"/>: one conditional insert in <c>BEGIN IMMEDIATE</c>, so
 /// of several schedulers exactly one gets it), then runs it through <see cref="JobRunner"/> on a worker task or records it
-/// skipped, and advances the cursor. It then sleeps until the next occurrence of any job, at most
-/// <see cref="SchedulerServiceOptions.MaxSleep"/>; jobs are reloaded only when the jobs table changes.</description></item>
+/// skipped, advances the cursor and queues the job at its next occurrence. It then sleeps until the next occurrence of
+/// any job, at most <see cref="SchedulerServiceOptions.MaxSleep"/>. Each wake-up asks the database whether anything was
+/// committed (<see cref="DatabaseChangeWatch"/>) and whether the jobs were among it; the plan is reloaded only then,
+/// so edits from any process take effect within <see cref="SchedulerServiceOptions.MaxSleep"/>.</description></item>
 /// <item><description><b>Crashes.</b> At start and at every heartbeat, running executions whose owner went silent are
 /// marked abandoned and retried per their job's retry policy (attempt numbers continue), unless the job's latest
 /// <see cref="SchedulerServiceOptions.CrashLoopLimit"/> runs were all abandoned: then a skipped row says why.</description></item>
@@ -46,7 +49,8 @@ public sealed class SchedulerService : IDisposable
     private int _notStarted;
     private TimeSpan? _requestedGrace;
     private string? _jobsSignature;
-    private List<Job> _jobs = [];
+    private readonly SchedulePlan _plan = new();
+    private DatabaseChangeWatch? _changes;
     private readonly HashSet<string> _badJobs = [];
     private TimeSpan _heartbeat;
     private TimeSpan _catchUpWindow;
@@ -121,7 +125,8 @@ public sealed class SchedulerService : IDisposable
                 }
 
                 var sleep = next is { } at ? at - _options.Clock.GetUtcNow() : _options.MaxSleep;
-                sleep = sleep < TimeSpan.FromMilliseconds(5) ? TimeSpan.FromMilliseconds(5) : sleep > _options.MaxSleep ? _options.MaxSleep : sleep;
+                // To the millisecond: a wait rounded to a coarser tick would make every run that much late.
+                sleep = sleep < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : sleep > _options.MaxSleep ? _options.MaxSleep : sleep;
                 _stopping.Token.WaitHandle.WaitOne(sleep);
             }
         }
@@ -254,47 +259,49 @@ public sealed class SchedulerService : IDisposable
 
     private string Label => _options.Name ?? Instance?.Id ?? "scheduler";
 
-    /// <summary>Looks at every job once; returns when the next occurrence of any job is due.</summary>
+    /// <summary>
+    /// Deals with the jobs that are due (the plan knows which, without reading the others); returns when the next
+    /// occurrence of any job is due.
+    /// </summary>
     private DateTimeOffset? Pass(DateTimeOffset now, DateTimeOffset? liveSince)
     {
-        RefreshJobs();
-        var cursors = ReadCursors();
-        DateTimeOffset? nextDue = null;
-        foreach (var job in _jobs)
+        RefreshJobs(now);
+        var due = _plan.TakeDue(now);
+        if (due.Count == 0)
         {
+            return _plan.NextDue;
+        }
+
+        // The cursors as stored: another scheduler may have dealt with some of these occurrences already.
+        var cursors = ReadCursors(due.Select(d => d.Job.Id));
+        foreach (var planned in due)
+        {
+            var job = planned.Job;
             if (_stopping.IsCancellationRequested)
             {
-                break;
+                _plan.Retry(planned);
+                continue;
             }
 
             try
             {
-                if (!cursors.TryGetValue(job.Id, out var cursor))
-                {
-                    // A job inserted without a cursor starts from now, as a new job does.
-                    _store.Jobs.AdvanceCursor(job.Id, now);
-                    cursor = now;
-                }
-
-                var plan = MissedRunPlanner.Plan(job, now, _catchUpWindow, _options.OnTimeTolerance, liveSince, cursor);
-                var reached = Handle(job, plan) ?? cursor;
-                var next = CronSchedule.Parse(job.Schedule!, job.EffectiveTimeZone).GetNextOccurrence(reached);
-                if (next is { } at && (nextDue is null || at < nextDue))
-                {
-                    nextDue = at;
-                }
+                var cursor = cursors.TryGetValue(job.Id, out var stored) ? stored : planned.Cursor;
+                var plan = MissedRunPlanner.Plan(job, now, _catchUpWindow, _options.OnTimeTolerance, liveSince, cursor, planned.Schedule);
+                _plan.Return(planned, Handle(job, plan) ?? cursor);
             }
             catch (MuxlyException ex)
             {
-                // One broken job (a zone this machine lacks) must not stop the others; say so once.
+                // One job failing (the database locked for longer than the busy timeout) must not stop the others; it
+                // stays due, for the next pass to try again. Said once.
+                _plan.Retry(planned);
                 if (_badJobs.Add(job.Id))
                 {
-                    Log($"Job '{job.Name}' cannot be scheduled: {ex.Message}");
+                    Log($"Job '{job.Name}' could not be scheduled now, trying again: {ex.Message}");
                 }
             }
         }
 
-        return nextDue;
+        return _plan.NextDue;
     }
 
     /// <summary>
@@ -549,9 +556,19 @@ public sealed class SchedulerService : IDisposable
         }
     }
 
-    /// <summary>Reloads the cron jobs when the jobs table (or the default zone) changed since the last look.</summary>
-    private void RefreshJobs()
+    /// <summary>
+    /// Reloads the plan when the jobs (or the default zone) changed since the last look. Nearly free when nothing was
+    /// committed at all (<see cref="DatabaseChangeWatch"/>); otherwise one query tells whether the jobs were among the
+    /// changes, and only then are they read again.
+    /// </summary>
+    private void RefreshJobs(DateTimeOffset now)
     {
+        _changes ??= _store.Database.WatchChanges();
+        if (!_changes.HasChanged() && _jobsSignature is not null)
+        {
+            return;
+        }
+
         var signature = _store.Database.Read(connection =>
         {
             using var command = connection.CreateCommand();
@@ -567,24 +584,33 @@ public sealed class SchedulerService : IDisposable
             return;
         }
 
-        _jobs = _store.Jobs.List().Where(j => j.Enabled && j.JobType == "cron" && j.Schedule is not null).ToList();
+        var jobs = _store.Jobs.List().Where(j => j.Enabled && j.JobType == "cron" && j.Schedule is not null).ToList();
+        foreach (var job in jobs.Where(j => j.LastScheduledFor is null))
+        {
+            // A job inserted without a cursor starts from now, as a new job does.
+            _store.Jobs.AdvanceCursor(job.Id, now);
+        }
+
         _badJobs.Clear();
-        if (_jobsSignature is not null)
+        _plan.Load(jobs, now, (job, ex) =>
         {
-            Log($"Jobs changed: {_jobs.Count} enabled cron job(s).");
-        }
-        else
-        {
-            Log($"{_jobs.Count} enabled cron job(s).");
-        }
+            // One broken job (a zone this machine lacks) must not stop the others; say so once per change.
+            if (_badJobs.Add(job.Id))
+            {
+                Log($"Job '{job.Name}' cannot be scheduled: {ex.Message}");
+            }
+        });
+        Log(_jobsSignature is null ? $"{jobs.Count} enabled cron job(s)." : $"Jobs changed: {jobs.Count} enabled cron job(s).");
 
         _jobsSignature = signature;
     }
 
-    private Dictionary<string, DateTimeOffset> ReadCursors() => _store.Database.Read(connection =>
+    /// <summary>The stored cursors of these jobs (one query, however many).</summary>
+    private Dictionary<string, DateTimeOffset> ReadCursors(IEnumerable<string> jobIds) => _store.Database.Read(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT job_id, last_scheduled_for FROM scheduler_job_cursors";
+        command.CommandText = "SELECT job_id, last_scheduled_for FROM scheduler_job_cursors WHERE job_id IN (SELECT value FROM json_each($ids))";
+        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(jobIds));
         using var reader = command.ExecuteReader();
         var cursors = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         while (reader.Read())
@@ -658,6 +684,7 @@ public sealed class SchedulerService : IDisposable
         }
         finally
         {
+            _changes?.Dispose();
             _finished.Set();
         }
     }

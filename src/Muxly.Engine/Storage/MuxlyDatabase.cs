@@ -6,6 +6,7 @@ namespace Muxly.Storage;
 /// <summary>
 /// One Muxly database file. Every operation opens its own short-lived connection (no pooling, so no handle outlives
 /// a command), with foreign keys on, WAL, and a busy timeout; writes that read first run in <c>BEGIN IMMEDIATE</c>.
+/// The one exception is a <see cref="DatabaseChangeWatch"/>, which keeps a connection for as long as its owner runs.
 /// </summary>
 public sealed class MuxlyDatabase
 {
@@ -93,6 +94,9 @@ public sealed class MuxlyDatabase
         return null;
     });
 
+    /// <summary>A watch on commits from any connection (<see cref="DatabaseChangeWatch"/>); dispose it to close its connection.</summary>
+    public DatabaseChangeWatch WatchChanges() => new(OpenConfigured);
+
     /// <summary>An online, consistent copy: <c>VACUUM INTO</c> reads one snapshot while other processes keep writing.</summary>
     public void BackupTo(string destination)
     {
@@ -156,14 +160,28 @@ public sealed class MuxlyDatabase
     {
         try
         {
-            using var connection = new SqliteConnection(_connectionString);
-            connection.Open();
-            Configure(connection);
+            using var connection = OpenConfigured();
             return work(connection);
         }
         catch (SqliteException ex)
         {
             throw Translate(ex);
+        }
+    }
+
+    private SqliteConnection OpenConfigured()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            Configure(connection);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
         }
     }
 

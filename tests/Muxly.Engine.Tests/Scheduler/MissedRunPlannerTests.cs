@@ -1,4 +1,5 @@
 using Muxly.Scheduler;
+using Muxly.Tests.TestSupport;
 
 namespace Muxly.Tests.Scheduler;
 
@@ -86,23 +87,6 @@ public sealed class MissedRunPlannerTests
 
     private static DateTimeOffset At(int hour) => new(2025, 3, 10, hour, 0, 0, TimeSpan.Zero);
 
-    private static Job Hourly(string policy = "run-once", DateTimeOffset? cursor = null, int limit = 10, bool enabled = true, string jobType = "cron") => new()
-    {
-        Id = "j",
-        Name = "hourly",
-        JobType = jobType,
-        Schedule = "@hourly",
-        TimeZone = "UTC",
-        EffectiveTimeZone = "UTC",
-        Connector = "c",
-        ConnectorId = "c",
-        Action = "fetch",
-        ActionParameters = "{}",
-        BackoffStrategy = "none",
-        OverlapPolicy = "forbid",
-        MissedRunPolicy = policy,
-        CatchUpLimit = limit,
-        Enabled = enabled,
-        LastScheduledFor = cursor,
-    };
+    private static Job Hourly(string policy = "run-once", DateTimeOffset? cursor = null, int limit = 10, bool enabled = true, string jobType = "cron") =>
+        UnsavedJobs.Cron("hourly", "@hourly", cursor, policy, limit, enabled, jobType, id: "j");
 }

@@ -101,6 +101,56 @@ public sealed class SchedulerServiceTests : IDisposable
     }
 
     [Fact]
+    public void JobsAddedEditedAndDisabledElsewhereWhileItRuns_TakeEffectWithinASecond()
+    {
+        // Ten thousand jobs would show the same; a few idle ones show that edits are not lost among them.
+        for (var i = 0; i < 20; i++)
+        {
+            CronJob($"idle-{i:D2}", "0 3 1 1 *");
+        }
+
+        using var service = Service();
+        var loop = StartLoop(service);
+        WaitUntil(() => _log.Any(line => line.Contains("20 enabled cron job(s)")));
+        var other = _fixture.OpenOtherStore();
+
+        // Added from another connection: picked up and run.
+        var added = other.Jobs.Create(new JobDefinition("added", "quick", "fetch", Schedule: EverySecond, TimeZone: "UTC", MaxRetries: 0,
+            BackoffStrategy: "none", OverlapPolicy: "allow"), force: false).Item;
+        WaitUntil(() => Executions(added).Any(e => e.Status == "succeeded"));
+
+        // Disabled: it stops running (a run already claimed may still finish).
+        other.Jobs.SetEnabled(added.Id, false);
+        Thread.Sleep(TimeSpan.FromSeconds(1.5));
+        var runsWhenDisabled = Executions(added).Count;
+        Thread.Sleep(TimeSpan.FromSeconds(2));
+        Assert.Equal(runsWhenDisabled, Executions(added).Count);
+
+        // An idle job's schedule edited to every second: it runs.
+        var edited = other.Jobs.Get("idle-07");
+        other.Jobs.Update(edited.Id, new JobChanges(Schedule: EverySecond, OverlapPolicy: "allow"));
+        WaitUntil(() => Executions(edited).Any(e => e.Status == "succeeded"));
+
+        service.Stop(TimeSpan.FromSeconds(5));
+        Assert.True(loop.Join(TimeSpan.FromSeconds(10)));
+        Assert.Contains(_log, line => line.Contains("Jobs changed: 21 enabled cron job(s)."));
+        Assert.All(Enumerable.Range(0, 20).Where(i => i != 7), i => Assert.Empty(Executions(_store.Jobs.Get($"idle-{i:D2}"))));
+    }
+
+    [Fact]
+    public void AJobInsertedWithoutACursor_StartsFromNow()
+    {
+        var job = CronJob("raw", "* * * * *");
+        Sql("DELETE FROM scheduler_job_cursors WHERE job_id = $id", ("$id", job.Id));
+        var before = DateTimeOffset.UtcNow;
+
+        var summary = Service().RunOnce();
+
+        Assert.Empty(summary.Executions);
+        Assert.InRange(_store.Jobs.Get(job.Id).LastScheduledFor!.Value, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+    }
+
+    [Fact]
     public void WithAtMostOneRunAtOnce_DueRunsWaitForEachOther()
     {
         _fixture.SlowConnector("slow", records: 1, delayMs: 600);
