@@ -19,6 +19,7 @@ namespace Muxly.Destinations.Files;
 internal sealed class CsvFormat : RecordFileFormat
 {
     private static readonly byte[] LineEnd = "\r\n"u8.ToArray();
+    private static readonly byte[] Comma = ","u8.ToArray();
     private static readonly JsonSerializerOptions CellJson = new() { Encoder = WriterOptions.Encoder };
 
     private readonly RunContext _context;
@@ -26,6 +27,7 @@ internal sealed class CsvFormat : RecordFileFormat
     private string[]? _columns;
     private HashSet<string>? _columnSet;
     private bool _warnedAboutExtraFields;
+    private Utf8JsonWriter? _cellWriter;
 
     public CsvFormat(RunContext context)
     {
@@ -62,7 +64,7 @@ internal sealed class CsvFormat : RecordFileFormat
             WriteRow(_columns!, output);
         }
 
-        if (!_warnedAboutExtraFields && _fields.Keys.Any(k => !_columnSet!.Contains(k)))
+        if (!_warnedAboutExtraFields && HasExtraFields())
         {
             _warnedAboutExtraFields = true;
             var extra = _fields.Keys.Where(k => !_columnSet!.Contains(k)).Take(10);
@@ -70,13 +72,34 @@ internal sealed class CsvFormat : RecordFileFormat
                 "The columns come from the first record (or the file's existing header); further records with extra fields are not reported again.");
         }
 
-        var cells = new string[_columns!.Length];
-        for (var i = 0; i < cells.Length; i++)
+        // Cells go straight into the output as UTF-8: text quoted where it must be, numbers and booleans as written.
+        for (var i = 0; i < _columns!.Length; i++)
         {
-            cells[i] = _fields.TryGetValue(_columns[i], out var value) ? CellText(value) : string.Empty;
+            if (i > 0)
+            {
+                output.Write(Comma);
+            }
+
+            if (_fields.TryGetValue(_columns[i], out var value))
+            {
+                WriteCell(value, output);
+            }
         }
 
-        WriteRow(cells, output);
+        output.Write(LineEnd);
+    }
+
+    private bool HasExtraFields()
+    {
+        foreach (var key in _fields.Keys)
+        {
+            if (!_columnSet!.Contains(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Fields of a record as CSV columns: nested objects become dotted names, everything else one cell.</summary>
@@ -96,22 +119,47 @@ internal sealed class CsvFormat : RecordFileFormat
         }
     }
 
-    internal static string CellText(JsonNode? value) => value switch
+    // A cell: nothing for null, a string's text, a number or boolean as its JSON, an array or empty object as JSON text.
+    private void WriteCell(JsonNode? value, ArrayBufferWriter<byte> output)
     {
-        null => string.Empty,
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        JsonValue v when v.GetValueKind() == JsonValueKind.Null => string.Empty,
-        _ => value.ToJsonString(CellJson),
-    };
-
-    internal static string Quote(string field)
-    {
-        if (field.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        switch (value?.GetValueKind())
         {
-            return field;
+            case null or JsonValueKind.Null:
+                return;
+            case JsonValueKind.String:
+                WriteText(value.GetValue<string>(), output);
+                return;
+            case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                // Never needs quoting; written by one reused writer instead of a string per cell.
+                if (_cellWriter is null)
+                {
+                    _cellWriter = new Utf8JsonWriter(output, WriterOptions);
+                }
+                else
+                {
+                    _cellWriter.Reset(output);
+                }
+
+                value.WriteTo(_cellWriter);
+                _cellWriter.Flush();
+                return;
+            default:
+                WriteText(value.ToJsonString(CellJson), output);
+                return;
+        }
+    }
+
+    // RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
+    private static void WriteText(string text, ArrayBufferWriter<byte> output)
+    {
+        if (text.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        {
+            output.Advance(Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length))));
+            return;
         }
 
-        return "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        var quoted = "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        output.Advance(Encoding.UTF8.GetBytes(quoted, output.GetSpan(Encoding.UTF8.GetMaxByteCount(quoted.Length))));
     }
 
     private void SetColumns(string[] columns)
@@ -122,20 +170,16 @@ internal sealed class CsvFormat : RecordFileFormat
 
     private static void WriteRow(IReadOnlyList<string> cells, ArrayBufferWriter<byte> output)
     {
-        var line = new StringBuilder();
         for (var i = 0; i < cells.Count; i++)
         {
             if (i > 0)
             {
-                line.Append(',');
+                output.Write(Comma);
             }
 
-            line.Append(Quote(cells[i]));
+            WriteText(cells[i], output);
         }
 
-        var text = line.ToString();
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        output.Advance(Encoding.UTF8.GetBytes(text, span));
         output.Write(LineEnd);
     }
 
