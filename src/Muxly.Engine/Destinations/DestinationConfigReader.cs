@@ -121,6 +121,27 @@ internal sealed class DestinationConfigReader
         return node as JsonObject ?? throw Invalid(key, $"'{key}' must be an object ({{...}}), not {Kind(node)}.");
     }
 
+    /// <summary>A string or an array of strings (a single string is a list of one), or null when absent.</summary>
+    public IReadOnlyList<string>? OptionalStringList(string key)
+    {
+        if (!_config.TryGetPropertyValue(key, out var node) || node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonValue single && single.GetValueKind() == JsonValueKind.String)
+        {
+            return [OptionalString(key)!];
+        }
+
+        if (node is JsonArray array && array.All(item => item is JsonValue v && v.GetValueKind() == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetValue<string>())))
+        {
+            return array.Select(item => item!.GetValue<string>()).ToList();
+        }
+
+        throw Invalid(key, $"'{key}' must be a string or an array of non-empty strings{Shown(node, secret: false)}.");
+    }
+
     public MuxlyException Invalid(string key, string message) => Invalid(_type, key, message);
 
     public static MuxlyException Invalid(string type, string key, string message) =>

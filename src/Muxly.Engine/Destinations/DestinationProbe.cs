@@ -8,7 +8,10 @@ using Muxly.Secrets;
 
 namespace Muxly.Destinations;
 
-/// <summary>Test-MuxlyDestination: delivers one recognisable test record through the destination's real writer.</summary>
+/// <summary>
+/// Test-MuxlyDestination: delivers one recognisable test record through the destination's real writer, or, for a
+/// writer that is an <see cref="IDeliveryCheck"/>, opens it and runs its check without delivering anything.
+/// </summary>
 public static class DestinationProbe
 {
     public static ConnectionTestResult Send(Destination destination, RunContext context)
@@ -19,6 +22,11 @@ public static class DestinationProbe
             var type = DestinationRegistry.Default.Get(destination.DestinationType);
             var config = DynamicValues.ExpandAll(SecretMasker.ParseObject(destination.ConfigUnmasked), context);
             using var writer = type.Open(new DestinationSettings(destination.Name, config), context);
+            if (writer is IDeliveryCheck check)
+            {
+                return new ConnectionTestResult(true, check.CheckDelivery(), clock.Elapsed);
+            }
+
             writer.Write(new JsonObject
             {
                 ["muxly_test"] = true,

@@ -11,6 +11,7 @@ public sealed class DestinationRegistry
     public static DestinationRegistry Default { get; } = new DestinationRegistry()
         .Register(new Files.FileDestination())
         .Register(new Webhooks.WebhookDestination(settings => new Webhooks.WebhookRequestSigner(settings)))
+        .Register(new Databases.DatabaseDestination())
         ;
 
     public DestinationRegistry Register(IDestinationType type)

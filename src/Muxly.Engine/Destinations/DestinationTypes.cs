@@ -7,7 +7,7 @@ public static class DestinationTypes
     {
         ["file"] = "json, jsonl or csv files; path templates, append or atomic replace, rotation.",
         ["webhook"] = "HTTP requests: method, headers, JSON batches or a body template, retries, optional signing.",
-        ["database"] = "SQLite or PostgreSQL tables: create if missing, column mapping, upserts, batched transactions.",
+        ["database"] = "SQLite tables (PostgreSQL not yet): create if missing, column mapping, upserts, batched transactions.",
         ["slack"] = "A Slack incoming webhook with a message template.",
         ["email"] = "SMTP mail with TLS and auth; data attached as CSV or JSON.",
         ["prometheus"] = "Text exposition format, written as a textfile or pushed to a Pushgateway.",

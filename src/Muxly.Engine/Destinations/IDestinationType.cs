@@ -35,6 +35,16 @@ public interface IDestinationWriter : IDisposable
     void Complete();
 }
 
+/// <summary>
+/// A writer that Test-MuxlyDestination checks without delivering a test record, because the record would stay where
+/// it landed (a row in someone's table). The check goes as far as it can short of storing anything.
+/// </summary>
+public interface IDeliveryCheck
+{
+    /// <summary>Returns what was checked; throws MuxlyException for what would stop delivery.</summary>
+    string CheckDelivery();
+}
+
 /// <summary>A <c>destination_type</c>: one class, registered by name in <see cref="DestinationRegistry"/>.</summary>
 public interface IDestinationType
 {

@@ -66,6 +66,22 @@ public static class SqliteInspection
         return command.ExecuteScalar();
     }
 
+    /// <summary>Each row of a query as its values joined by '|' (NULL as nothing, numbers in the invariant culture).</summary>
+    public static List<string> Rows(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i =>
+                reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        return rows;
+    }
+
     public static long Count(SqliteConnection connection, string table) =>
         Convert.ToInt64(Scalar(connection, $"SELECT count(*) FROM \"{table}\""));
 
