@@ -21,12 +21,13 @@ $Goals = @{
     JqRatio         = 1.0    # "stand up to jq": at least jq's records/s
     MillerRatio     = 1.0    # "stand up to Miller": at least Miller's records/s
     FlatMemory      = 1.5    # "memory stays flat as input grows": peak RSS at the largest N at most 1.5x that at the smallest
+    ImportModuleMs  = 150    # "Import-Module under 150 ms over bare start": median pwsh with Import-Module minus median bare pwsh
+    GetMs           = 50     # "Get- against 10,000 objects under 50 ms": warm median per call, by name and listing all
 }
 
 # Where the rows that cannot be measured yet will come from.
 $Pending = @{
     SqliteDestination = 'not yet measured: lands with the issue that adds the database (SQLite) destination'
-    GetJob            = 'not yet measured: lands with the issue that adds jobs (Get-MuxlyJob)'
     Scheduler         = 'not yet measured: lands with the issue that adds the scheduler'
     Listener          = 'not yet measured: lands with the issue that adds the webhook listener (and its load generator in bench/)'
 }
@@ -157,6 +158,26 @@ elseif ($differ) { @("outputs differ in $($differ.Count) of $($compared.Count) c
 elseif (-not $muxlyRows) { @("the other runners agree in all $($compared.Count); Muxly did not run", 'not measured') }
 else { @("same records in all $($compared.Count) comparisons", 'met') }
 & $add "| all runners write the same records | identical after canonicalising | $($agreement[0]) | $($agreement[1]) |"
+# The cmdlet goals, from the rows Measure-CmdletTimings.ps1 marks with a key.
+$cmdletRows = @($results.cmdlets | Where-Object { $_.PSObject.Properties['key'] -and $_.key })
+function Get-CmdletVerdict {
+    # The worst median of the rows with these keys against a threshold in ms.
+    param([string[]] $Keys, [double] $Threshold)
+    $found = @($cmdletRows | Where-Object key -In $Keys)
+    if (-not $found) { return @('not measured', 'not measured') }
+    $worst = $found | Sort-Object { [double]$_.stat.median } | Select-Object -Last 1
+    $verdict = if ([double]$worst.stat.median -lt $Threshold) { 'met' } else { '**not met**' }
+    @(('{0} ms ({1})' -f (Format-Value $worst.stat.median 'N1'), $worst.name), $verdict)
+}
+$cmdletGoals = @(
+    @('import-over-bare', 'Import-Module over a bare `pwsh -NoProfile` start', $Goals.ImportModuleMs)
+    @('get-name-warm-10000', 'Get-MuxlyConnector / Get-MuxlyJob -Name against 10,000 objects, warm', $Goals.GetMs)
+    @('get-all-warm-10000', 'Get-MuxlyConnector / Get-MuxlyJob listing all 10,000 objects, warm', $Goals.GetMs)
+)
+foreach ($goal in $cmdletGoals) {
+    $verdict = Get-CmdletVerdict $goal[0] $goal[2]
+    & $add "| $($goal[1]) | < $($goal[2]) ms | $($verdict[0]) | $($verdict[1]) |"
+}
 $limitRatios = @($muxlyRows | Where-Object { $_.runners.limit.PSObject.Properties['muxlyRatio'] } | ForEach-Object { [double]$_.runners.limit.muxlyRatio.median })
 $limitText = if ($limitRatios) {
     '{0}%–{1}% of the limit''s records/s' -f (Format-Value (100 * ($limitRatios | Measure-Object -Minimum).Minimum)), (Format-Value (100 * ($limitRatios | Measure-Object -Maximum).Maximum))
@@ -264,7 +285,6 @@ foreach ($row in @($results.cmdlets)) {
     $format = if ($row.unit -eq 's') { 'N2' } else { 'N1' }
     & $add "| $($row.name) | $($row.unit) | $(Format-Stat $row.stat $format) | $($row.note) |"
 }
-& $add "| Get-MuxlyJob (databases of 10 and 10,000 jobs) | | $($Pending.GetJob) | |"
 & $add
 
 & $add '## The scheduler and listener'
