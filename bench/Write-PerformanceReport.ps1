@@ -25,11 +25,12 @@ $Goals = @{
     SchedulerIdleCpu = 2.0   # "an idle scheduler with 10,000 jobs under 2 % of one core"
     LatenessP99Ms   = 100    # "lateness p99 under 100 ms" (jobs every second)
     SqliteRatio     = 1.5    # "the SQLite destination within 1.5x of the plain prepared-statement loop": loop rows/s over the destination's
+    ImportModuleMs  = 150    # "Import-Module under 150 ms over bare start": median pwsh with Import-Module minus median bare pwsh
+    GetMs           = 50     # "Get- against 10,000 objects under 50 ms": warm median per call, by name and listing all
 }
 
 # Where the rows that cannot be measured yet will come from.
 $Pending = @{
-    GetJob            = 'not yet measured: lands with the issue that adds jobs (Get-MuxlyJob)'
     Listener          = 'not yet measured: lands with the issue that adds the webhook listener (and its load generator in bench/)'
 }
 
@@ -209,6 +210,26 @@ if ($sqliteGoal) {
 else {
     & $add "| SQLite destination within $($Goals.SqliteRatio)× of the plain prepared-statement loop | ≤ $($Goals.SqliteRatio)× | SqliteDestinationBenchmarks did not run | not measured |"
 }
+# The cmdlet goals, from the rows Measure-CmdletTimings.ps1 marks with a key.
+$cmdletRows = @($results.cmdlets | Where-Object { $_.PSObject.Properties['key'] -and $_.key })
+function Get-CmdletVerdict {
+    # The worst median of the rows with these keys against a threshold in ms.
+    param([string[]] $Keys, [double] $Threshold)
+    $found = @($cmdletRows | Where-Object key -In $Keys)
+    if (-not $found) { return @('not measured', 'not measured') }
+    $worst = $found | Sort-Object { [double]$_.stat.median } | Select-Object -Last 1
+    $verdict = if ([double]$worst.stat.median -lt $Threshold) { 'met' } else { '**not met**' }
+    @(('{0} ms ({1})' -f (Format-Value $worst.stat.median 'N1'), $worst.name), $verdict)
+}
+$cmdletGoals = @(
+    @('import-over-bare', 'Import-Module over a bare `pwsh -NoProfile` start', $Goals.ImportModuleMs)
+    @('get-name-warm-10000', 'Get-MuxlyConnector / Get-MuxlyJob -Name against 10,000 objects, warm', $Goals.GetMs)
+    @('get-all-warm-10000', 'Get-MuxlyConnector / Get-MuxlyJob listing all 10,000 objects, warm', $Goals.GetMs)
+)
+foreach ($goal in $cmdletGoals) {
+    $verdict = Get-CmdletVerdict $goal[0] $goal[2]
+    & $add "| $($goal[1]) | < $($goal[2]) ms | $($verdict[0]) | $($verdict[1]) |"
+}
 & $add
 
 & $add '## The router, end to end'
@@ -332,7 +353,6 @@ foreach ($row in @($results.cmdlets)) {
     $format = if ($row.unit -eq 's') { 'N2' } else { 'N1' }
     & $add "| $($row.name) | $($row.unit) | $(Format-Stat $row.stat $format) | $($row.note) |"
 }
-& $add "| Get-MuxlyJob (databases of 10 and 10,000 jobs) | | $($Pending.GetJob) | |"
 & $add
 
 & $add '## The scheduler and listener'

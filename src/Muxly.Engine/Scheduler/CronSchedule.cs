@@ -238,7 +238,7 @@ public sealed class CronSchedule
 
     private static DateTime Unspecified(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Unspecified);
 
-    private static bool TryCreate(
+    internal static bool TryCreate(
         string? expression,
         TimeZoneInfo zone,
         [NotNullWhen(true)] out CronSchedule? schedule,

@@ -68,25 +68,36 @@ public sealed class JobStore : NamedEntityStore<Job>
     public const int TimeoutSecondsLimit = 7 * 24 * 3600;
     public const int CatchUpLimitMax = 1000;
 
+    // Listing jobs computes each one's next run: many jobs share a schedule, which is parsed once.
+    private static readonly CronScheduleCache ParsedSchedules = new();
+
     public JobStore(MuxlyDatabase database)
         : base(database, "scheduler_jobs", "Job")
     {
     }
 
+    // Options and cursor are joined (one row per job at most: job_id is their key); the newest execution is found
+    // through the (job_id, start_time) index and joined by rowid. Every column is read as itself, nothing as JSON.
     protected override string Columns => """
-        id, name, job_type, schedule, connector_id, action_type, action_params, enabled, max_retries, backoff_strategy,
-        timeout_seconds, created_at, updated_at,
+        scheduler_jobs.id, scheduler_jobs.name, job_type, schedule, connector_id, action_type, action_params, enabled,
+        max_retries, backoff_strategy, timeout_seconds, scheduler_jobs.created_at, scheduler_jobs.updated_at,
         (SELECT name FROM connectors c WHERE c.id = scheduler_jobs.connector_id),
-        (SELECT json_array(o.time_zone, o.overlap_policy, o.missed_run_policy, o.catch_up_limit)
-            FROM scheduler_job_options o WHERE o.job_id = scheduler_jobs.id),
-        (SELECT last_scheduled_for FROM scheduler_job_cursors k WHERE k.job_id = scheduler_jobs.id),
-        (SELECT json_array(e.start_time, e.status) FROM job_executions e
-            WHERE e.job_id = scheduler_jobs.id AND e.status <> 'skipped' ORDER BY e.start_time DESC, e.rowid DESC LIMIT 1),
-        CASE WHEN json_valid(action_params) THEN COALESCE(
+        o.time_zone, o.overlap_policy, o.missed_run_policy, o.catch_up_limit,
+        k.last_scheduled_for,
+        last.start_time, last.status,
+        CASE WHEN action_type IN ('route', 'export') AND json_valid(action_params) THEN COALESCE(
             (SELECT name FROM routes r WHERE scheduler_jobs.action_type = 'route' AND r.id = json_extract(action_params, '$.route')),
             (SELECT name FROM destinations d WHERE scheduler_jobs.action_type = 'export' AND d.id = json_extract(action_params, '$.destination')))
         END,
         (SELECT value FROM settings s WHERE s.key = 'scheduler.time_zone' COLLATE NOCASE)
+        """;
+
+    protected override string From => """
+        scheduler_jobs
+        LEFT JOIN scheduler_job_options o ON o.job_id = scheduler_jobs.id
+        LEFT JOIN scheduler_job_cursors k ON k.job_id = scheduler_jobs.id
+        LEFT JOIN job_executions last ON last.rowid = (SELECT e.rowid FROM job_executions e
+            WHERE e.job_id = scheduler_jobs.id AND e.status <> 'skipped' ORDER BY e.start_time DESC, e.rowid DESC LIMIT 1)
         """;
 
     public SaveResult<Job> Create(JobDefinition definition, bool force)
@@ -465,23 +476,21 @@ public sealed class JobStore : NamedEntityStore<Job>
 
     protected override Job Map(SqliteDataReader reader)
     {
-        var options = reader.IsDBNull(14) ? null : JsonNode.Parse(reader.GetString(14)) as JsonArray;
-        var zone = (string?)options?[0];
-        var settingZone = reader.IsDBNull(18) ? null : NullIfBlank(reader.GetString(18));
+        var zone = reader.IsDBNull(14) ? null : reader.GetString(14);
+        var settingZone = reader.IsDBNull(22) ? null : NullIfBlank(reader.GetString(22));
         var effectiveZoneId = zone ?? settingZone;
         var effectiveZone = TimeZoneResolver.TryFind(effectiveZoneId, out var found) ? found : null;
         var jobType = reader.GetString(2);
         var schedule = reader.IsDBNull(3) ? null : reader.GetString(3);
         var enabled = SqliteValues.ReadBoolean(reader, 7);
-        var cursor = SqliteValues.ReadNullableTimestamp(reader, 15);
-        var last = reader.IsDBNull(16) ? null : JsonNode.Parse(reader.GetString(16)) as JsonArray;
+        var cursor = SqliteValues.ReadNullableTimestamp(reader, 18);
         var action = reader.GetString(5);
         var storedParameters = reader.GetString(6);
-        var targetName = reader.IsDBNull(17) ? null : reader.GetString(17);
+        var targetName = reader.IsDBNull(21) ? null : reader.GetString(21);
 
         DateTimeOffset? next = null;
         if (jobType == "cron" && enabled && schedule is not null && effectiveZone is not null &&
-            CronSchedule.TryParse(schedule, effectiveZoneId, out var cron, out _))
+            ParsedSchedules.Get(schedule, effectiveZone) is { } cron)
         {
             var now = DateTimeOffset.Now;
             next = cron.GetNextOccurrence(cursor is { } c && c > now ? c : now);
@@ -508,13 +517,13 @@ public sealed class JobStore : NamedEntityStore<Job>
             TimeoutSeconds = reader.GetInt32(10),
             CreatedAt = SqliteValues.ReadTimestamp(reader, 11),
             UpdatedAt = SqliteValues.ReadTimestamp(reader, 12),
-            OverlapPolicy = (string?)options?[1] ?? "forbid",
-            MissedRunPolicy = (string?)options?[2] ?? "run-once",
-            CatchUpLimit = options?[3] is { } limit ? (int)limit : 10,
+            OverlapPolicy = reader.IsDBNull(15) ? "forbid" : reader.GetString(15),
+            MissedRunPolicy = reader.IsDBNull(16) ? "run-once" : reader.GetString(16),
+            CatchUpLimit = reader.IsDBNull(17) ? 10 : reader.GetInt32(17),
             LastScheduledFor = cursor,
             NextRunAt = next,
-            LastRunAt = last is null ? null : SqliteValues.ParseTimestamp((string)last[0]!),
-            LastStatus = (string?)last?[1],
+            LastRunAt = SqliteValues.ReadNullableTimestamp(reader, 19),
+            LastStatus = reader.IsDBNull(20) ? null : reader.GetString(20),
         };
     }
 
@@ -522,6 +531,11 @@ public sealed class JobStore : NamedEntityStore<Job>
     private static string DisplayParameters(string action, string stored, string? targetName, out string? targetId)
     {
         targetId = null;
+        if (stored == "{}")
+        {
+            return stored;
+        }
+
         JsonObject parsed;
         try
         {

@@ -25,9 +25,15 @@ public abstract class NamedEntityStore<T> where T : class, INamedEntity
     /// <summary>The column list <see cref="Map"/> reads, in order.</summary>
     protected abstract string Columns { get; }
 
+    /// <summary>
+    /// What <see cref="Columns"/> are read from: the table, or the table (under its own name) with what a noun joins
+    /// to it, at most one row each.
+    /// </summary>
+    protected virtual string From => Table;
+
     protected abstract T Map(SqliteDataReader reader);
 
-    public IReadOnlyList<T> List() => Database.Read(connection => Query(connection, null, $"SELECT {Columns} FROM {Table} ORDER BY name COLLATE NOCASE"));
+    public IReadOnlyList<T> List() => Database.Read(connection => Query(connection, null, $"SELECT {Columns} FROM {From} ORDER BY {Table}.name COLLATE NOCASE"));
 
     public T? FindById(string id) => Database.Read(connection => FindById(connection, null, id));
 
@@ -69,10 +75,10 @@ public abstract class NamedEntityStore<T> where T : class, INamedEntity
         $"A {Noun.ToLowerInvariant()} named '{name}' already exists. Use Set-Muxly{Noun} to change it, or -Force to update it in place.", name);
 
     protected T? FindById(SqliteConnection connection, SqliteTransaction? transaction, string id) =>
-        QuerySingle(connection, transaction, $"SELECT {Columns} FROM {Table} WHERE id = $key", id);
+        QuerySingle(connection, transaction, $"SELECT {Columns} FROM {From} WHERE {Table}.id = $key", id);
 
     protected T? FindByName(SqliteConnection connection, SqliteTransaction? transaction, string name) =>
-        QuerySingle(connection, transaction, $"SELECT {Columns} FROM {Table} WHERE name = $key COLLATE NOCASE", name.Trim());
+        QuerySingle(connection, transaction, $"SELECT {Columns} FROM {From} WHERE {Table}.name = $key COLLATE NOCASE", name.Trim());
 
     /// <summary>
     /// The create path every noun's <c>New-</c> shares: a new name inserts (with the given or a generated id); an

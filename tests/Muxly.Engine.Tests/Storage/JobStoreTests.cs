@@ -284,6 +284,27 @@ public sealed class JobStoreTests : IDisposable
     }
 
     [Fact]
+    public void List_ShowsEachJobsOwnNextRunLastRunAndOptionsWhenJobsShareASchedule()
+    {
+        var berlin = _jobs.Create(Cron("0 12 * * *") with { TimeZone = "Europe/Berlin" }, force: false).Item;
+        var utc = _jobs.Create(Cron("0 12 * * *") with { Name = "pull-utc", TimeZone = "UTC", MissedRunPolicy = "skip" }, force: false).Item;
+        var run = _fixture.Store.Executions.Start(new ExecutionStart(utc.Id, "manual")).Execution;
+        _fixture.Store.Executions.Finish(run.Id, "succeeded", "{}");
+
+        var listed = _jobs.List().ToDictionary(j => j.Name);
+
+        var now = DateTimeOffset.Now;
+        Assert.Equal(Muxly.Scheduler.CronSchedule.Parse("0 12 * * *", "Europe/Berlin").GetNextOccurrence(now), listed["pull"].NextRunAt);
+        Assert.Equal(Muxly.Scheduler.CronSchedule.Parse("0 12 * * *", "UTC").GetNextOccurrence(now), listed["pull-utc"].NextRunAt);
+        Assert.NotEqual(listed["pull"].NextRunAt, listed["pull-utc"].NextRunAt);
+        Assert.Null(listed["pull"].LastRunAt);
+        Assert.Equal(("succeeded", run.StartTime), (listed["pull-utc"].LastStatus, listed["pull-utc"].LastRunAt));
+        Assert.Equal(("run-once", "skip"), (listed["pull"].MissedRunPolicy, listed["pull-utc"].MissedRunPolicy));
+        Assert.Equal("{}", listed["pull"].ActionParameters);
+        Assert.Equal(berlin.Id, _jobs.FindByName("PULL")!.Id);
+    }
+
+    [Fact]
     public void NextOccurrences_ListsTheScheduleInItsZone()
     {
         var job = _jobs.Create(Cron("0 12 * * *") with { TimeZone = "UTC" }, force: false).Item;
