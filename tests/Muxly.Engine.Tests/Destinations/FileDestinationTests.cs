@@ -176,6 +176,44 @@ public sealed class FileDestinationTests : IDisposable
     }
 
     [Theory]
+    [InlineData("out.jsonl", false)]
+    [InlineData("out.jsonl", true)]
+    [InlineData("out.json", true)]
+    [InlineData("out.csv", true)]
+    public async Task Two_runs_appending_to_one_file_take_turns_and_keep_every_record(string name, bool secondWrites)
+    {
+        var logs = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var first = Open(Config(name));
+        first.Write(Obj("""{"id":1}"""));
+
+        // The second run opens the same file while the first still has it: it waits, then appends after it.
+        var second = Task.Run(() =>
+        {
+            using var writer = Open(Config(name), new RunContext(Clock, log: logs.Enqueue));
+            if (secondWrites)
+            {
+                writer.Write(Obj("""{"id":2}"""));
+            }
+
+            writer.Complete();
+        });
+        Assert.True(SpinWait.SpinUntil(() => !logs.IsEmpty, TimeSpan.FromSeconds(10)), "the second run did not wait for the first");
+        Assert.False(second.IsCompleted);
+        first.Write(Obj("""{"id":3}"""));
+        first.Complete();
+        first.Dispose();
+        await second.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Contains("being written by another run", logs.First());
+        var ids = name.EndsWith(".csv", StringComparison.Ordinal)
+            ? File.ReadAllLines(InFolder(name)).Skip(1).Select(int.Parse).ToArray()
+            : name.EndsWith(".jsonl", StringComparison.Ordinal)
+                ? File.ReadAllLines(InFolder(name)).Select(l => (int)JsonNode.Parse(l)!["id"]!).ToArray()
+                : JsonNode.Parse(File.ReadAllText(InFolder(name)))!.AsArray().Select(r => (int)r!["id"]!).ToArray();
+        Assert.Equal(secondWrites ? [1, 3, 2] : [1, 3], ids);
+    }
+
+    [Theory]
     [InlineData("out.json")]
     [InlineData("out.jsonl")]
     [InlineData("out.csv")]

@@ -161,7 +161,7 @@ internal sealed class FileDestinationWriter : IDestinationWriter
     }
 
     private OutputFile OpenAppend(string path) =>
-        OpenChecked(Path.GetDirectoryName(path)!, () => OutputFile.OpenForAppend(path, _format));
+        OpenChecked(Path.GetDirectoryName(path)!, () => OutputFile.OpenForAppend(path, _format, _context));
 
     private static OutputFile OpenChecked(string folder, Func<OutputFile> open)
     {

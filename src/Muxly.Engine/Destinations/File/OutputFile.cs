@@ -1,4 +1,5 @@
 using System.Buffers;
+using Muxly.Router.Runs;
 
 namespace Muxly.Destinations.Files;
 
@@ -32,10 +33,18 @@ internal sealed class OutputFile : IDisposable
     /// <summary>The file's size as it stands (what is buffered included).</summary>
     public long Size => _touched ? _stream.Position : _stream.Length;
 
-    /// <summary>Opens (or creates) a file to add to, after checking that its existing content is of the format.</summary>
-    public static OutputFile OpenForAppend(string path, RecordFileFormat format)
+    // How long an append waits for another run writing the same file before it gives up.
+    internal static TimeSpan AppendWaitLimit { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Opens (or creates) a file to add to, after checking that its existing content is of the format. The file is
+    /// held exclusively until the run completes: two runs appending to one file (two schedulers, a webhook burst)
+    /// take turns instead of writing over each other's records, the later one waiting for the earlier (logged once;
+    /// at most <see cref="AppendWaitLimit"/>, and no longer than the run may go on).
+    /// </summary>
+    public static OutputFile OpenForAppend(string path, RecordFileFormat format, RunContext context)
     {
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, BufferSize);
+        var stream = OpenExclusive(path, context);
         try
         {
             var position = stream.Length == 0 ? AppendPosition.Empty : format.InspectForAppend(stream, path);
@@ -47,6 +56,38 @@ internal sealed class OutputFile : IDisposable
             throw;
         }
     }
+
+    private static FileStream OpenExclusive(string path, RunContext context)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var delay = TimeSpan.FromMilliseconds(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, BufferSize);
+            }
+            catch (IOException ex) when (IsInUse(ex) && waited.Elapsed < AppendWaitLimit)
+            {
+                if (delay == TimeSpan.FromMilliseconds(10))
+                {
+                    context.Log($"'{path}' is being written by another run; waiting for it to finish.");
+                }
+
+                if (context.Cancellation.WaitHandle.WaitOne(delay))
+                {
+                    context.Cancellation.ThrowIfCancellationRequested();
+                }
+
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
+            }
+        }
+    }
+
+    // Windows reports ERROR_SHARING_VIOLATION; on Unix .NET takes an flock and reports its EWOULDBLOCK (11 on Linux,
+    // 35 on macOS) with the same "being used by another process" message.
+    private static bool IsInUse(IOException ex) =>
+        ex.HResult == unchecked((int)0x80070020) || (!OperatingSystem.IsWindows() && ex.HResult == (OperatingSystem.IsLinux() ? 11 : 35));
 
     /// <summary>Creates a file that must not exist yet (the temporary file of a replace).</summary>
     public static OutputFile CreateNew(string path) =>
