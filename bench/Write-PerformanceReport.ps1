@@ -292,7 +292,7 @@ foreach ($workload in @($router | ForEach-Object workload | Select-Object -Uniqu
 & $add '## The engine'
 & $add
 & $add 'BenchmarkDotNet (`bench/Muxly.Benchmarks`, Release): time per record (one operation = one record), median (min–max)'
-& $add 'over the iterations, and bytes allocated per record. Inputs are the generated orders.'
+& $add 'over 9 measured iterations (one process per benchmark, 3 warm-ups), and bytes allocated per record. Inputs are the generated orders.'
 & $add
 $engine = $results.engine
 if ($engine.error) { & $add "**$($engine.error)**"; & $add }

@@ -90,6 +90,12 @@ public static class Program
         {
             config = config.AddJob(BenchmarkDotNet.Jobs.Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithId("Quick"));
         }
+        else if (!rest.Contains("--job") && !rest.Contains("-j"))
+        {
+            // One process per benchmark, 3 warm-up and 9 measured iterations: the median with min and max of 9, and the
+            // whole engine suite in minutes rather than the default job's most of an hour.
+            config = config.AddJob(BenchmarkDotNet.Jobs.Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(9).WithId("Bench"));
+        }
 
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest.ToArray(), config);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
