@@ -222,9 +222,9 @@ function Get-CmdletVerdict {
     @(('{0} ms ({1})' -f (Format-Value $worst.stat.median 'N1'), $worst.name), $verdict)
 }
 $cmdletGoals = @(
-    @('import-over-bare', 'Import-Module over a bare `pwsh -NoProfile` start', $Goals.ImportModuleMs)
-    @('get-name-warm-10000', 'Get-MuxlyConnector / Get-MuxlyJob -Name against 10,000 objects, warm', $Goals.GetMs)
-    @('get-all-warm-10000', 'Get-MuxlyConnector / Get-MuxlyJob listing all 10,000 objects, warm', $Goals.GetMs)
+    ,@('import-over-bare', 'Import-Module over a bare `pwsh -NoProfile` start', $Goals.ImportModuleMs)
+    ,@('get-name-warm-10000', 'Get-MuxlyConnector / Get-MuxlyJob -Name against 10,000 objects, warm', $Goals.GetMs)
+    ,@('get-all-warm-10000', 'Get-MuxlyConnector / Get-MuxlyJob listing all 10,000 objects, warm', $Goals.GetMs)
 )
 foreach ($goal in $cmdletGoals) {
     $verdict = Get-CmdletVerdict $goal[0] $goal[2]
