@@ -21,7 +21,7 @@ param(
     [double] $Seconds = 10,
     [double] $WarmUpSeconds = 3,
     [int] $Connections = 32,
-    [int] $DrainSeconds = 300
+    [int] $DrainSeconds = 120
 )
 
 $ErrorActionPreference = 'Stop'

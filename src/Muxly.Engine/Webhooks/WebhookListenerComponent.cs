@@ -44,8 +44,11 @@ public sealed class WebhookListenerComponent : ISchedulerComponent
             Log = context.Log,
             InstanceId = context.InstanceId,
         };
-        // The scheduler marks abandoned executions itself, every heartbeat: a run need not look first.
-        var dispatcher = new JobRunnerWebhookDispatcher(context.Store, new JobRunnerOptions { MarkAbandonedFirst = false }, context.InstanceId, context.Log);
+        // The scheduler marks abandoned executions itself, every heartbeat, and prunes old executions every prune
+        // interval: a run need not do either (pruning after each run costs a scan of the job's executions, which under
+        // a burst of calls made the runs ever slower as their table grew).
+        var runner = new JobRunnerOptions { MarkAbandonedFirst = false, PruneAfterRun = false };
+        var dispatcher = new JobRunnerWebhookDispatcher(context.Store, runner, context.InstanceId, context.Log);
         var listener = new WebhookListener(context.Store, options, dispatcher);
         listener.Start();
         _listener = listener;

@@ -157,6 +157,44 @@ public sealed class WebhookGroupCommitTests : IDisposable
         Assert.Empty(_store.Executions.ClaimOrphanedQueued(third.Id, TimeSpan.FromMinutes(1)));
     }
 
+    [Fact]
+    public void NextScheduler_RunsTheCallsAStoppedOneLeftQueued_ExactlyOnce()
+    {
+        var stopped = _store.SchedulerInstances.Register();
+        var left = Enumerable.Range(0, 3)
+            .Select(i => _store.WebhookTriggers.Accept(_trigger, $"left_{i}", "{}", stopped.Id, DateTimeOffset.UtcNow.AddHours(-1)).ExecutionId!)
+            .ToList();
+        _store.SchedulerInstances.Stop(stopped.Id);
+        var next = _store.SchedulerInstances.Register();
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var component = new WebhookListenerComponent($"http://127.0.0.1:{FreePort()}/");
+        component.Start(new Muxly.Scheduler.SchedulerContext(_store, next.Id, log.Enqueue, CancellationToken.None, (_, _) => Task.FromResult<JobExecution?>(null)));
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (left.Any(id => _store.Executions.Get(id).Status is "queued" or "running") && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
+        }
+        finally
+        {
+            component.Stop(TimeSpan.FromSeconds(10));
+        }
+
+        var executions = _store.Executions.Query(new ExecutionQuery(_job.Id)).ToList();
+        Assert.Equal(left.Order(), executions.Select(e => e.Id).Order());
+        Assert.All(executions, e => Assert.Equal("succeeded", e.Status));
+        Assert.Contains(log, l => l.Contains("running 3 call(s) accepted earlier"));
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     private long Count(string sql)
     {
         using var connection = new SqliteConnection($"Data Source={_store.Database.Path};Pooling=False");
