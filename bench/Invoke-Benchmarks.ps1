@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     Everything behind 'build.ps1 Bench': installs what it compares against, runs the engine benchmarks, the router
-    end to end, the cmdlet timings and the scheduler, and writes docs/performance.md.
+    end to end, the cmdlet timings, the scheduler and the webhook listener under load, and writes docs/performance.md.
 .DESCRIPTION
     build.ps1 builds first and passes the built module and benchmark assembly. Results are also kept as JSON in
     -WorkDir (results.json), so that the report can be rewritten without measuring again:
@@ -109,6 +109,10 @@ Write-Host '== Scheduler' -ForegroundColor Cyan
 $scheduler = & (Join-Path $PSScriptRoot 'scheduler/Measure-Scheduler.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'scheduler') `
     -Runs ($Quick ? 1 : $Runs) -Seconds ($Quick ? 15 : 60)
 
+Write-Host '== Webhook listener' -ForegroundColor Cyan
+$listener = & (Join-Path $PSScriptRoot 'webhooks/Measure-Listener.ps1') -ModulePath $ModulePath -BenchDll $BenchDll `
+    -WorkDir (Join-Path $WorkDir 'listener') -Runs $Runs -Seconds $(if ($Quick) { 3 } else { 10 }) -WarmUpSeconds $(if ($Quick) { 1 } else { 3 })
+
 $results = [ordered]@{
     started  = $started.ToString('o')
     finished = [DateTimeOffset]::Now.ToString('o')
@@ -120,6 +124,7 @@ $results = [ordered]@{
     router   = $router
     cmdlets  = $cmdlets
     scheduler = $scheduler
+    listener = $listener
 }
 $resultsPath = Join-Path $WorkDir 'results.json'
 $results | ConvertTo-Json -Depth 20 | Set-Content $resultsPath

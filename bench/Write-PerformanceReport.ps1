@@ -27,11 +27,12 @@ $Goals = @{
     SqliteRatio     = 1.5    # "the SQLite destination within 1.5x of the plain prepared-statement loop": loop rows/s over the destination's
     ImportModuleMs  = 150    # "Import-Module under 150 ms over bare start": median pwsh with Import-Module minus median bare pwsh
     GetMs           = 50     # "Get- against 10,000 objects under 50 ms": warm median per call, by name and listing all
+    ListenerPerSecond = 5000 # issue 6: at least 5,000 signed webhook requests/s accepted ...
+    ListenerP99Ms     = 25   # ... with latency p99 under 25 ms
 }
 
 # Where the rows that cannot be measured yet will come from.
 $Pending = @{
-    Listener          = 'not yet measured: lands with the issue that adds the webhook listener (and its load generator in bench/)'
 }
 
 function Format-Value {
@@ -230,6 +231,15 @@ foreach ($goal in $cmdletGoals) {
     $verdict = Get-CmdletVerdict $goal[0] $goal[2]
     & $add "| $($goal[1]) | < $($goal[2]) ms | $($verdict[0]) | $($verdict[1]) |"
 }
+$listener = if ($results.PSObject.Properties['listener']) { $results.listener } else { $null }
+if ($listener -and $listener.acceptedPerSecond) {
+    $rate = [double]$listener.acceptedPerSecond.median; $p99 = [double]$listener.p99Ms.median
+    $met = if ($rate -ge $Goals.ListenerPerSecond -and $p99 -lt $Goals.ListenerP99Ms -and $listener.check.exactlyOnce) { 'met' } else { '**not met**' }
+    & $add ("| signed webhook requests accepted on loopback, p99 latency | ≥ {0} /s, p99 < {1} ms | {2} /s, p99 {3} ms | {4} |" -f (Format-Value $Goals.ListenerPerSecond), $Goals.ListenerP99Ms, (Format-Value $rate), (Format-Value $p99 'N1'), $met)
+}
+else {
+    & $add "| signed webhook requests accepted on loopback, p99 latency | ≥ $(Format-Value $Goals.ListenerPerSecond) /s, p99 < $($Goals.ListenerP99Ms) ms | not run | not measured |"
+}
 & $add
 
 & $add '## The router, end to end'
@@ -382,7 +392,32 @@ if ($scheduler) {
 else {
     & $add '| scheduler | not measured (no `scheduler` in results.json) |'
 }
-& $add "| signed webhook requests/s and latency (load generator in bench/) | $($Pending.Listener) |"
+& $add
+
+& $add '### Webhook listener'
+& $add
+if ($listener) {
+    & $add (("Signed Standard Webhooks calls on loopback from ``Muxly.Benchmarks webhook-load`` (unique ids, current timestamps, " +
+        "HMAC-SHA256 signatures made by the generator itself, small JSON bodies) on {0} keep-alive connections, {1} s per run, " +
+        "after a warm-up, against ``Invoke-MuxlyScheduler`` hosting the listener in another pwsh; the job is a route from a webhook " +
+        "connector through one rule to a file destination, and its runs share the machine with the load. Median (min–max) of the runs.") -f $listener.connections, $listener.seconds)
+    & $add
+    & $add '| measurement | figure |'
+    & $add '|---|---|'
+    & $add "| accepted requests/s (202) | $(Format-Stat $listener.acceptedPerSecond) |"
+    & $add "| latency p50, ms | $(Format-Stat $listener.p50Ms 'N1') |"
+    & $add "| latency p99, ms | $(Format-Stat $listener.p99Ms 'N1') |"
+    & $add "| connections | $($listener.connections) |"
+    & $add "| requests not answered 202 (all runs) | $(Format-Value $listener.refused) |"
+    $c = $listener.check
+    $verdict = if ($c.exactlyOnce) { 'every accepted call has exactly one execution' } else { '**mismatch**' }
+    & $add ("| check in the database | {0}: {1} accepted, {2} executions, {3} linked twice, {4} without a call; {5} finished within the drain limit ({6} s), the rest left queued for the next scheduler |" -f $verdict, (Format-Value $listener.accepted), (Format-Value $c.executions), $c.linkedTwice, $c.withoutDelivery, (Format-Value $c.finished), $c.drainSeconds)
+    & $add "| ceiling: HttpListener answering 202 and doing nothing else (``webhook-baseline``), requests/s | $(Format-Stat $listener.baseline.acceptedPerSecond) |"
+    & $add "| ceiling: latency p50 / p99, ms | $(Format-Stat $listener.baseline.p50Ms 'N1') / $(Format-Stat $listener.baseline.p99Ms 'N1') |"
+}
+else {
+    & $add 'Not run (bench/webhooks/Measure-Listener.ps1).'
+}
 & $add
 
 & $add '## What limits it'

@@ -7,6 +7,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Muxly.Benchmarks.Router;
+using Muxly.Benchmarks.Webhooks;
 
 namespace Muxly.Benchmarks;
 
@@ -19,6 +20,11 @@ namespace Muxly.Benchmarks;
 /// <item><c>limit --workload short|long|csv --in PATH --out PATH</c>: the plain C# loop (<see cref="LimitLoop"/>).</item>
 /// <item><c>compare --format jsonl|csv FILE...</c>: whether the files hold the same records
 /// (<see cref="CanonicalRecords"/>); exit code 0 if they do, 1 if not.</item>
+/// <item><c>webhook-load --url URL --secret whsec_... (--duration S | --requests N) [--connections C] [--warmup S]</c>:
+/// signed webhook calls on C connections (<see cref="WebhookLoad"/>); one JSON line of counts and latencies.</item>
+/// <item><c>webhook-baseline (--duration S | --requests N) [--connections C] [--warmup S]</c>: the same load against a
+/// <see cref="TrivialListener"/> in this process, the ceiling of HttpListener on this machine.</item>
+/// <item><c>webhook-check --database PATH</c>: the webhook executions a load run left (<see cref="WebhookLoadCheck"/>).</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -27,7 +33,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Muxly.Benchmarks engine|generate|limit|compare [options]");
+            Console.Error.WriteLine("usage: Muxly.Benchmarks engine|generate|limit|compare|webhook-load|webhook-baseline|webhook-check [options]");
             return 2;
         }
 
@@ -66,8 +72,23 @@ public static class Program
                 return CanonicalRecords.Compare(rest[1], rest[2..], Console.Out) ? 0 : 1;
             }
 
+            case "webhook-load":
+                return WebhookLoad.Run(Options(rest), Console.Out);
+
+            case "webhook-check":
+                return WebhookLoadCheck.Run(Options(rest)["database"], Console.Out);
+
+            case "webhook-baseline":
+            {
+                var options = Options(rest);
+                using var trivial = new TrivialListener(acceptLoops: 2 * Environment.ProcessorCount);
+                options["url"] = trivial.Prefix + "hooks/baseline";
+                options["secret"] = "whsec_" + Convert.ToBase64String(new byte[24]);
+                return WebhookLoad.Run(options, Console.Out);
+            }
+
             default:
-                Console.Error.WriteLine($"Unknown command '{args[0]}'. Commands: engine, generate, limit, compare.");
+                Console.Error.WriteLine($"Unknown command '{args[0]}'. Commands: engine, generate, limit, compare, webhook-load, webhook-baseline, webhook-check.");
                 return 2;
         }
     }

@@ -24,16 +24,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 New-Item $WorkDir -ItemType Directory -Force | Out-Null
-$pwshPath = [Environment]::ProcessPath
-$pwshArguments = @(if ((Split-Path $pwshPath -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' }) + @('-NoProfile', '-NonInteractive')
-
-function Get-Stat {
-    param([double[]] $Values)
-    $sorted = @($Values | Sort-Object)
-    $n = $sorted.Count
-    $median = if ($n % 2) { $sorted[[int][math]::Floor($n / 2)] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
-    [ordered]@{ median = $median; min = $sorted[0]; max = $sorted[-1]; n = $n }
-}
+. (Join-Path $PSScriptRoot '../BenchSupport.ps1')
 
 function Invoke-Pwsh {
     # Runs a script in a fresh pwsh; returns its wall-clock seconds and the last line it wrote.

@@ -28,8 +28,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 . (Join-Path $PSScriptRoot 'Workloads.ps1')
 
-$pwshPath = [Environment]::ProcessPath
-$pwshArguments = @(if ((Split-Path $pwshPath -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' }) + @('-NoProfile', '-NonInteractive')
+. (Join-Path $PSScriptRoot '../BenchSupport.ps1')
 $timeTool = if (Test-Path '/usr/bin/time') { '/usr/bin/time' }
 New-Item $WorkDir -ItemType Directory -Force | Out-Null
 
@@ -49,15 +48,6 @@ function Invoke-Measured {
         [long]((Get-Content $timing | Where-Object { $_ -match '^\d+$' } | Select-Object -Last 1) ?? -1)
     } else { -1 }
     [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; PeakKiB = $peak; ExitCode = $exit }
-}
-
-function Get-Stat {
-    param([double[]] $Values)
-    if (-not $Values) { return $null }
-    $sorted = @($Values | Sort-Object)
-    $n = $sorted.Count
-    $median = if ($n % 2) { $sorted[[int][math]::Floor($n / 2)] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
-    [ordered]@{ median = $median; min = $sorted[0]; max = $sorted[-1]; n = $n }
 }
 
 $extension = @{ jsonl = 'jsonl'; csv = 'csv' }

@@ -376,6 +376,46 @@ public sealed class ExecutionStore
     });
 
     /// <summary>
+    /// Takes over the queued webhook executions that no live process will run: those owned by a scheduler instance that
+    /// stopped (it left them queued when its grace period ran out) or whose heartbeat is older than
+    /// <paramref name="staleAfter"/>. They become <paramref name="instanceId"/>'s, in one transaction, so two schedulers
+    /// starting together never both take one; returns each one's id, job and payload, oldest first.
+    /// </summary>
+    public IReadOnlyList<(string ExecutionId, string JobId, string? Payload)> ClaimOrphanedQueued(string instanceId, TimeSpan staleAfter) =>
+        Database.Write((connection, transaction) =>
+        {
+            var claimed = new List<(string, string, string?)>();
+            using (var find = Command(connection, transaction, """
+                SELECT e.id, e.job_id, d.payload FROM job_executions e
+                JOIN job_execution_details d ON d.execution_id = e.id
+                LEFT JOIN scheduler_instances i ON i.id = d.owner_instance_id
+                WHERE e.status = 'queued' AND e.triggered_by = 'webhook' AND d.owner_instance_id IS NOT NULL AND d.owner_instance_id <> $me
+                  AND (i.id IS NULL OR i.stopped_at IS NOT NULL OR i.heartbeat_at < $threshold)
+                ORDER BY e.created_at, e.id
+                """))
+            {
+                find.Parameters.AddWithValue("$me", instanceId);
+                find.Parameters.AddWithValue("$threshold", SqliteValues.FormatTimestamp(DateTimeOffset.UtcNow - staleAfter));
+                using var reader = find.ExecuteReader();
+                while (reader.Read())
+                {
+                    claimed.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                }
+            }
+
+            using var own = Command(connection, transaction, "UPDATE job_execution_details SET owner_instance_id = $me WHERE execution_id = $id");
+            own.Parameters.AddWithValue("$me", instanceId);
+            var id = own.Parameters.Add("$id", SqliteType.Text);
+            foreach (var (executionId, _, _) in claimed)
+            {
+                id.Value = executionId;
+                own.ExecuteNonQuery();
+            }
+
+            return (IReadOnlyList<(string, string, string?)>)claimed;
+        });
+
+    /// <summary>
     /// Keeps the newest <paramref name="keepPerJob"/> executions of each job (or of one job) and deletes the older ones,
     /// <paramref name="batchSize"/> rows per transaction so that other processes are never held up for long. Running
     /// executions are never deleted. Null keeps <c>executions.retention_per_job</c>. Returns how many were deleted.

@@ -17,17 +17,22 @@ public sealed class MuxlyDatabase
     // both): later opens with the same list only read user_version; another list is checked again.
     private static readonly ConcurrentDictionary<string, bool> VerifiedPaths = new(StringComparer.Ordinal);
 
+    // One write lock per file for the whole process, however many MuxlyDatabase objects open it.
+    private static readonly ConcurrentDictionary<string, object> WriteGates = new(StringComparer.Ordinal);
+
     private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
 
     private readonly string _connectionString;
     private readonly MigrationRunner _migrations;
     private readonly string _verifiedKey;
+    private readonly object _writeGate;
 
     private MuxlyDatabase(string path, IReadOnlyList<Migration> migrations)
     {
         Path = path;
         _migrations = new MigrationRunner(migrations);
         _verifiedKey = path + "\n" + string.Join(",", migrations.Select(m => m.Checksum));
+        _writeGate = WriteGates.GetOrAdd(System.IO.Path.GetFullPath(path), _ => new object());
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -79,14 +84,25 @@ public sealed class MuxlyDatabase
     /// <summary>Runs read-only work on a fresh connection.</summary>
     public T Read<T>(Func<SqliteConnection, T> work) => Run(work);
 
-    /// <summary>Runs work that reads then writes inside one <c>BEGIN IMMEDIATE</c> transaction.</summary>
-    public T Write<T>(Func<SqliteConnection, SqliteTransaction, T> work) => Run(connection =>
+    /// <summary>
+    /// Runs work that reads then writes inside one <c>BEGIN IMMEDIATE</c> transaction. Writers in this process take
+    /// turns on a lock for the file first: SQLite's busy handler would make a writer that finds the file locked sleep
+    /// and poll (for up to 100 ms a time), which under many concurrent writers (webhook calls and the runs they start)
+    /// costs far more than the writes. Other processes are still waited for by the busy timeout.
+    /// </summary>
+    public T Write<T>(Func<SqliteConnection, SqliteTransaction, T> work)
     {
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var result = work(connection, transaction);
-        transaction.Commit();
-        return result;
-    });
+        lock (_writeGate)
+        {
+            return Run(connection =>
+            {
+                using var transaction = connection.BeginTransaction(deferred: false);
+                var result = work(connection, transaction);
+                transaction.Commit();
+                return result;
+            });
+        }
+    }
 
     public void Write(Action<SqliteConnection, SqliteTransaction> work) => Write<object?>((c, t) =>
     {
@@ -96,6 +112,22 @@ public sealed class MuxlyDatabase
 
     /// <summary>A watch on commits from any connection (<see cref="DatabaseChangeWatch"/>); dispose it to close its connection.</summary>
     public DatabaseChangeWatch WatchChanges() => new(OpenConfigured);
+
+    /// <summary>
+    /// A configured connection for a caller that keeps it across many reads and disposes it (the webhook listener's
+    /// trigger cache): the one exception to a connection per operation, so only for hot read paths.
+    /// </summary>
+    internal SqliteConnection OpenKeptConnection()
+    {
+        try
+        {
+            return OpenConfigured();
+        }
+        catch (SqliteException ex)
+        {
+            throw Translate(ex);
+        }
+    }
 
     /// <summary>An online, consistent copy: <c>VACUUM INTO</c> reads one snapshot while other processes keep writing.</summary>
     public void BackupTo(string destination)
@@ -272,7 +304,7 @@ public sealed class MuxlyDatabase
         return (File.GetUnixFileMode(path) & anyWrite) == 0;
     }
 
-    private MuxlyException Translate(SqliteException ex) => ex.SqliteErrorCode switch
+    internal MuxlyException Translate(SqliteException ex) => ex.SqliteErrorCode switch
     {
         26 => new MuxlyException(MuxlyErrorKind.InvalidData, "MuxlyDatabaseNotSqlite",
             $"The file '{Path}' is not a SQLite database. Muxly did not change it; choose another path.", Path, ex),

@@ -17,6 +17,9 @@ public sealed record WebhookRegistration(
     bool Enabled = true,
     string? Id = null);
 
+/// <summary>One verified webhook call to record: its trigger, message id (null when the sender gave none) and payload.</summary>
+public sealed record WebhookAcceptRequest(WebhookTrigger Trigger, string? MessageId, string PayloadJson);
+
 /// <summary>What an accepted webhook call recorded: the queued execution it starts, or that its message id was seen before.</summary>
 public sealed record WebhookAcceptance(string? ExecutionId, bool Replayed);
 
@@ -340,7 +343,9 @@ public sealed class WebhookTriggerStore
     /// The secrets a request to this trigger may be signed with: the current one, then the previous one while its
     /// grace period lasts. Empty for an unsigned trigger. Never leaves the engine.
     /// </summary>
-    internal IReadOnlyList<WebhookSecret> ReadSecrets(string id) => Database.Read(connection =>
+    internal IReadOnlyList<WebhookSecret> ReadSecrets(string id) => Database.Read(connection => ReadSecrets(connection, id));
+
+    private static List<WebhookSecret> ReadSecrets(SqliteConnection connection, string id)
     {
         using var command = Command(connection, null, """
             SELECT t.secret_key, o.previous_secret_key, o.previous_secret_accepted_until
@@ -363,7 +368,7 @@ public sealed class WebhookTriggerStore
         }
 
         return secrets;
-    });
+    }
 
     /// <summary>
     /// The accept path of a verified webhook call, in one <c>BEGIN IMMEDIATE</c> transaction: prunes message ids
@@ -371,6 +376,16 @@ public sealed class WebhookTriggerStore
     /// already recorded: a replay, in this process or any other), and records the queued execution that will run.
     /// </summary>
     internal WebhookAcceptance Accept(WebhookTrigger trigger, string? messageId, string payloadJson, string? instanceId, DateTimeOffset pruneBefore) =>
+        AcceptBatch([new WebhookAcceptRequest(trigger, messageId, payloadJson)], instanceId, pruneBefore)[0];
+
+    /// <summary>
+    /// Accepts many verified calls in one <c>BEGIN IMMEDIATE</c> transaction (the listener's group commit): prunes
+    /// message ids received before <paramref name="pruneBefore"/>, then for each call in order records its message id
+    /// (a replay of an id recorded before, or earlier in the same batch, is answered <see cref="WebhookAcceptance.Replayed"/>)
+    /// and its queued execution. One answer per call, in order. Any failure rolls back the whole batch: nothing is
+    /// half-written, and every call in it fails alike.
+    /// </summary>
+    internal IReadOnlyList<WebhookAcceptance> AcceptBatch(IReadOnlyList<WebhookAcceptRequest> requests, string? instanceId, DateTimeOffset pruneBefore) =>
         Database.Write((connection, transaction) =>
         {
             using (var prune = Command(connection, transaction, "DELETE FROM webhook_deliveries WHERE received_at < $before"))
@@ -379,33 +394,57 @@ public sealed class WebhookTriggerStore
                 prune.ExecuteNonQuery();
             }
 
-            if (messageId is not null)
+            using var record = Command(connection, transaction, $"""
+                INSERT INTO webhook_deliveries (trigger_id, message_id, received_at) VALUES ($trigger, $message, {SqliteValues.NowExpression})
+                ON CONFLICT (trigger_id, message_id) DO NOTHING
+                """);
+            var recordTrigger = record.Parameters.Add("$trigger", SqliteType.Text);
+            var recordMessage = record.Parameters.Add("$message", SqliteType.Text);
+            using var link = Command(connection, transaction, "UPDATE webhook_deliveries SET execution_id = $execution WHERE trigger_id = $trigger AND message_id = $message");
+            var linkExecution = link.Parameters.Add("$execution", SqliteType.Text);
+            var linkTrigger = link.Parameters.Add("$trigger", SqliteType.Text);
+            var linkMessage = link.Parameters.Add("$message", SqliteType.Text);
+
+            var answers = new WebhookAcceptance[requests.Count];
+            for (var i = 0; i < requests.Count; i++)
             {
-                using var record = Command(connection, transaction, $"""
-                    INSERT INTO webhook_deliveries (trigger_id, message_id, received_at) VALUES ($trigger, $message, {SqliteValues.NowExpression})
-                    ON CONFLICT (trigger_id, message_id) DO NOTHING
-                    """);
-                record.Parameters.AddWithValue("$trigger", trigger.Id);
-                record.Parameters.AddWithValue("$message", messageId);
-                if (record.ExecuteNonQuery() == 0)
+                var (trigger, messageId, payloadJson) = requests[i];
+                if (messageId is not null)
                 {
-                    return new WebhookAcceptance(null, Replayed: true);
+                    recordTrigger.Value = trigger.Id;
+                    recordMessage.Value = messageId;
+                    if (record.ExecuteNonQuery() == 0)
+                    {
+                        answers[i] = new WebhookAcceptance(null, Replayed: true);
+                        continue;
+                    }
                 }
+
+                var executionId = ExecutionStore.InsertQueued(connection, transaction,
+                    new ExecutionStart(trigger.JobId, ExecutionTriggers.Webhook, OwnerInstanceId: instanceId, Payload: payloadJson));
+                if (messageId is not null)
+                {
+                    linkExecution.Value = executionId;
+                    linkTrigger.Value = trigger.Id;
+                    linkMessage.Value = messageId;
+                    link.ExecuteNonQuery();
+                }
+
+                answers[i] = new WebhookAcceptance(executionId, Replayed: false);
             }
 
-            var executionId = ExecutionStore.InsertQueued(connection, transaction,
-                new ExecutionStart(trigger.JobId, ExecutionTriggers.Webhook, OwnerInstanceId: instanceId, Payload: payloadJson));
-            if (messageId is not null)
-            {
-                using var link = Command(connection, transaction, "UPDATE webhook_deliveries SET execution_id = $execution WHERE trigger_id = $trigger AND message_id = $message");
-                link.Parameters.AddWithValue("$execution", executionId);
-                link.Parameters.AddWithValue("$trigger", trigger.Id);
-                link.Parameters.AddWithValue("$message", messageId);
-                link.ExecuteNonQuery();
-            }
-
-            return new WebhookAcceptance(executionId, Replayed: false);
+            return answers;
         });
+
+    /// <summary>
+    /// The trigger at a stored path with the secrets a request to it may be signed with, read on a connection the
+    /// caller keeps (the listener's trigger cache); null when no trigger has the path.
+    /// </summary>
+    internal static (WebhookTrigger Trigger, IReadOnlyList<WebhookSecret> Secrets)? ReadForListener(SqliteConnection connection, string normalizedPath)
+    {
+        var trigger = FindByPath(connection, null, normalizedPath);
+        return trigger is null ? null : (trigger, ReadSecrets(connection, trigger.Id));
+    }
 
     private static WebhookTrigger WithSecret(WebhookTrigger trigger, string secret) => new()
     {

@@ -24,33 +24,54 @@ public interface IWebhookDispatcher
 }
 
 /// <summary>
-/// The default dispatcher: each call runs on a background task through <see cref="JobRunner"/>, triggered by
-/// <c>webhook</c>, its first attempt being the queued execution the listener recorded. A queued execution that cannot
-/// start (its job deleted or disabled meanwhile) is finished as failed with the reason, so no row stays queued.
+/// The default dispatcher: accepted calls wait in a queue in arrival order and a bounded pool of worker threads runs
+/// them through <see cref="JobRunner"/>, triggered by <c>webhook</c>, each call's first attempt being the queued
+/// execution the listener recorded. Calls accepted faster than they run wait their turn (their rows stay
+/// <c>queued</c>), each runs exactly once. A queued execution that cannot start (its job deleted or disabled meanwhile)
+/// is finished as failed with the reason; one whose turn had not come when a scheduler stopped stays queued, and the
+/// next scheduler on the database runs it.
 /// </summary>
 public sealed class JobRunnerWebhookDispatcher : IWebhookDispatcher
 {
+    /// <summary>How long an idle worker waits for more work before its thread ends.</summary>
+    private static readonly TimeSpan IdleWorkerLifetime = TimeSpan.FromSeconds(2);
+
     private readonly MuxlyStore _store;
     private readonly JobRunner _runner;
     private readonly string? _instanceId;
     private readonly Action<string> _log;
+    private readonly int _maxWorkers;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<WebhookDispatch> _queue = new();
+    private readonly SemaphoreSlim _available = new(0);
+    private readonly object _idle = new();
+    private int _outstanding;
+    private int _workers;
 
     /// <summary>
     /// A dispatcher over <paramref name="store"/>. <paramref name="instanceId"/> is the scheduler instance that owns the
-    /// runs (null: each run registers a runner instance); <paramref name="log"/> gets one line per finished run.
+    /// runs (null: each run registers a runner instance); <paramref name="log"/> gets one line per finished run;
+    /// <paramref name="maxConcurrentRuns"/> is the most runs at once (null: one per processor: a run is mostly CPU and database writes, and more at once only contend with the listener and each other).
     /// </summary>
-    public JobRunnerWebhookDispatcher(MuxlyStore store, JobRunnerOptions? options = null, string? instanceId = null, Action<string>? log = null)
+    public JobRunnerWebhookDispatcher(MuxlyStore store, JobRunnerOptions? options = null, string? instanceId = null, Action<string>? log = null, int? maxConcurrentRuns = null)
     {
+        if (maxConcurrentRuns is < 1)
+        {
+            throw MuxlyException.Invalid("MuxlyWebhookConcurrencyInvalid", $"The most webhook runs at once must be 1 or more (got {maxConcurrentRuns}).", maxConcurrentRuns);
+        }
+
         _store = store;
         _runner = new JobRunner(store, options);
         _instanceId = instanceId;
         _log = log ?? (_ => { });
+        _maxWorkers = maxConcurrentRuns ?? Environment.ProcessorCount;
     }
 
-    /// <summary>How many dispatched runs have not finished.</summary>
-    public int RunningCount => _running.Count;
+    /// <summary>How many dispatched runs have not finished (waiting for a worker or running).</summary>
+    public int RunningCount => Volatile.Read(ref _outstanding);
+
+    /// <summary>The most runs at once.</summary>
+    public int MaxConcurrentRuns => _maxWorkers;
 
     public void Dispatch(WebhookDispatch dispatch)
     {
@@ -61,46 +82,125 @@ public sealed class JobRunnerWebhookDispatcher : IWebhookDispatcher
             return;
         }
 
-        var task = new Task(() => Run(dispatch), TaskCreationOptions.LongRunning);
-        _running[dispatch.ExecutionId] = task;
-        task.ContinueWith(_ => _running.TryRemove(dispatch.ExecutionId, out Task? _), TaskScheduler.Default);
-        task.Start(TaskScheduler.Default);
+        Interlocked.Increment(ref _outstanding);
+        _queue.Enqueue(dispatch);
+        _available.Release();
+        // A worker more while under the limit; idle workers end on their own, so none outlive a quiet listener.
+        if (TryAddWorker())
+        {
+            new Thread(Work) { IsBackground = true, Name = "Muxly webhook run" }.Start();
+        }
     }
 
     /// <summary>Waits until every dispatched run has finished, or the timeout passes; true when all have.</summary>
     public bool WaitForIdle(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!_running.IsEmpty)
+        lock (_idle)
         {
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
+            while (_outstanding > 0)
             {
-                return false;
-            }
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                {
+                    return false;
+                }
 
-            Task.WaitAny(_running.Values.ToArray(), left);
+                Monitor.Wait(_idle, left);
+            }
         }
 
         return true;
     }
 
-    /// <summary>Refuses new dispatches, waits up to <paramref name="grace"/> for running ones, then cancels them.</summary>
+    /// <summary>
+    /// Refuses new dispatches, waits up to <paramref name="grace"/> for queued and running ones, then cancels the
+    /// running ones; those still waiting are left queued for the next scheduler (or, without a scheduler instance,
+    /// finished as failed, not started).
+    /// </summary>
     public void Stop(TimeSpan grace)
     {
-        if (!WaitForIdleOrStop(grace))
+        if (!WaitForIdle(grace))
         {
             _stopping.Cancel();
             WaitForIdle(TimeSpan.FromSeconds(15));
         }
+
+        // New dispatches are refused from here on.
+        _stopping.Cancel();
     }
 
-    private bool WaitForIdleOrStop(TimeSpan grace)
+    private void Work()
     {
-        // New dispatches are refused from here on; running ones get the grace period.
-        var idle = WaitForIdle(grace);
-        _stopping.Cancel();
-        return idle;
+        while (true)
+        {
+            if (!_available.Wait(IdleWorkerLifetime))
+            {
+                Interlocked.Decrement(ref _workers);
+                // A dispatch made while this worker was leaving saw it still counted: stay for it if there is room.
+                if (_available.CurrentCount == 0 || !TryAddWorker())
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (!_queue.TryDequeue(out var dispatch))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    LeaveQueued(dispatch);
+                }
+                else
+                {
+                    Run(dispatch);
+                }
+            }
+            finally
+            {
+                lock (_idle)
+                {
+                    _outstanding--;
+                    Monitor.PulseAll(_idle);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A run whose turn had not come when the dispatcher stopped. A scheduler's stays queued in the database for the
+    /// next scheduler to start on this database, which claims and runs it (<see cref="WebhookListenerComponent"/>); a
+    /// standalone listener's has no one to run it later and is finished as failed.
+    /// </summary>
+    private void LeaveQueued(WebhookDispatch dispatch)
+    {
+        if (_instanceId is null)
+        {
+            FinishUnstarted(dispatch, "The webhook listener stopped before the run's turn came; it was not started.", "MuxlyWebhookListenerStopping");
+            return;
+        }
+
+        _log($"webhook {dispatch.Trigger.Path}: execution {dispatch.ExecutionId} left queued for the next scheduler (stopped before its turn)");
+    }
+
+    private bool TryAddWorker()
+    {
+        int workers;
+        while ((workers = Volatile.Read(ref _workers)) < _maxWorkers)
+        {
+            if (Interlocked.CompareExchange(ref _workers, workers + 1, workers) == workers)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Run(WebhookDispatch dispatch)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -78,7 +79,9 @@ public sealed class WebhookListener : IDisposable
     private readonly object _gate = new();
     private readonly HashSet<Task> _inFlight = [];
     private HttpListener? _listener;
-    private Task? _acceptLoop;
+    private Task[] _acceptLoops = [];
+    private WebhookTriggerCache? _triggers;
+    private WebhookAcceptBatcher? _batcher;
     private volatile bool _stopping;
     private bool _stopped;
     private WebhookRateLimiter? _rateLimiter;
@@ -176,7 +179,11 @@ public sealed class WebhookListener : IDisposable
             _listener = listener;
             Prefix = prefix;
             _stopping = false;
-            _acceptLoop = Task.Run(AcceptLoop);
+            _triggers = new WebhookTriggerCache(_store.Database);
+            _batcher = new WebhookAcceptBatcher(_store.WebhookTriggers, _options.InstanceId, () => _clock() - (2 * TimestampTolerance) - DeliveryRetentionMargin);
+            _batcher.Start();
+            // Several requests waiting for their headers at once: one accept loop alone caps the rate at one handoff at a time.
+            _acceptLoops = Enumerable.Range(0, AcceptLoops).Select(_ => Task.Run(AcceptLoop)).ToArray();
             _log($"webhook listener: listening on {prefix} (max body {MaxBodyBytes} bytes, {RateLimitPerMinute} calls per trigger per minute, timestamp tolerance {TimestampTolerance.TotalSeconds:0} s)");
         }
     }
@@ -217,17 +224,19 @@ public sealed class WebhookListener : IDisposable
 
         try
         {
-            _acceptLoop?.Wait(TimeSpan.FromSeconds(5));
+            Task.WaitAll(_acceptLoops, TimeSpan.FromSeconds(5));
         }
         catch (AggregateException)
         {
         }
 
+        _batcher?.Dispose();
+        _triggers?.Dispose();
         _dispatcher.Stop(_options.ShutdownGrace);
         lock (_gate)
         {
             _listener = null;
-            _acceptLoop = null;
+            _acceptLoops = [];
             _stopped = true;
         }
 
@@ -235,6 +244,9 @@ public sealed class WebhookListener : IDisposable
     }
 
     public void Dispose() => Stop();
+
+    /// <summary>How many requests may wait for their headers at once.</summary>
+    private static int AcceptLoops => 4 * Environment.ProcessorCount;
 
     private async Task AcceptLoop()
     {
@@ -251,7 +263,7 @@ public sealed class WebhookListener : IDisposable
                 break;
             }
 
-            var task = Task.Run(() => Handle(context));
+            var task = Handle(context);
             lock (_inFlight)
             {
                 _inFlight.Add(task);
@@ -279,7 +291,7 @@ public sealed class WebhookListener : IDisposable
         public string Reason = string.Empty;
     }
 
-    private void Handle(HttpListenerContext context)
+    private async Task Handle(HttpListenerContext context)
     {
         var clock = Stopwatch.StartNew();
         var entry = new RequestLog();
@@ -296,7 +308,7 @@ public sealed class WebhookListener : IDisposable
         int status;
         try
         {
-            status = Process(context, entry);
+            status = await Process(context, entry).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -330,7 +342,7 @@ public sealed class WebhookListener : IDisposable
         _log(line.ToString());
     }
 
-    private int Process(HttpListenerContext context, RequestLog entry)
+    private async Task<int> Process(HttpListenerContext context, RequestLog entry)
     {
         var request = context.Request;
         var response = context.Response;
@@ -354,13 +366,14 @@ public sealed class WebhookListener : IDisposable
 
         // Unknown and malformed paths take the same single look-up, so timing does not tell them apart.
         var path = WebhookTriggerStore.TryNormalizePath(rawPath, out var normalized, out _) ? normalized : string.Empty;
-        var trigger = _store.WebhookTriggers.FindByStoredPath(path);
-        if (trigger is null)
+        var found = _triggers!.Find(path);
+        if (found is null)
         {
             entry.Reason = "no trigger at this path";
             return Respond(response, 404, "Not found.");
         }
 
+        var trigger = found.Trigger;
         entry.TriggerId = trigger.Id;
         if (!trigger.Enabled || !trigger.JobEnabled)
         {
@@ -380,7 +393,7 @@ public sealed class WebhookListener : IDisposable
             return Respond(response, 415, "The body must be JSON (Content-Type: application/json).");
         }
 
-        var body = ReadCapped(request.InputStream, MaxBodyBytes);
+        var body = await ReadCapped(request.InputStream, MaxBodyBytes).ConfigureAwait(false);
         if (body is null)
         {
             entry.Reason = $"body over {MaxBodyBytes} bytes";
@@ -395,7 +408,7 @@ public sealed class WebhookListener : IDisposable
         }
         else
         {
-            var secrets = _store.WebhookTriggers.ReadSecrets(trigger.Id);
+            var secrets = found.Secrets;
             if (secrets.Count == 0)
             {
                 entry.Reason = "the trigger has no secret";
@@ -443,7 +456,8 @@ public sealed class WebhookListener : IDisposable
             return Respond(response, 400, "The message id is too long.");
         }
 
-        var acceptance = _store.WebhookTriggers.Accept(trigger, messageId, payload.ToJson(), _options.InstanceId, now - (2 * TimestampTolerance) - DeliveryRetentionMargin);
+        // Committed with the other calls pending now, in one transaction; the row exists before the 202 is written.
+        var acceptance = await _batcher!.Submit(new WebhookAcceptRequest(trigger, messageId, payload.ToJson())).ConfigureAwait(false);
         if (acceptance.Replayed)
         {
             entry.Reason = "message id already accepted";
@@ -469,22 +483,29 @@ public sealed class WebhookListener : IDisposable
     }
 
     /// <summary>The body, or null when it is longer than <paramref name="cap"/> (reading stops there).</summary>
-    private static byte[]? ReadCapped(Stream stream, int cap)
+    private static async Task<byte[]?> ReadCapped(Stream stream, int cap)
     {
         using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            if (buffer.Length + read > cap)
+            int read;
+            while ((read = await stream.ReadAsync(chunk.AsMemory(0, chunk.Length)).ConfigureAwait(false)) > 0)
             {
-                return null;
+                if (buffer.Length + read > cap)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
             }
 
-            buffer.Write(chunk, 0, read);
+            return buffer.ToArray();
         }
-
-        return buffer.ToArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     private static string? Header(HttpListenerRequest request, string name)

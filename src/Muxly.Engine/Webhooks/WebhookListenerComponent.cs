@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Muxly.Scheduler;
 
 namespace Muxly.Webhooks;
@@ -43,10 +44,39 @@ public sealed class WebhookListenerComponent : ISchedulerComponent
             Log = context.Log,
             InstanceId = context.InstanceId,
         };
-        var dispatcher = new JobRunnerWebhookDispatcher(context.Store, instanceId: context.InstanceId, log: context.Log);
+        // The scheduler marks abandoned executions itself, every heartbeat, and prunes old executions every prune
+        // interval: a run need not do either (pruning after each run costs a scan of the job's executions, which under
+        // a burst of calls made the runs ever slower as their table grew).
+        var runner = new JobRunnerOptions { MarkAbandonedFirst = false, PruneAfterRun = false };
+        var dispatcher = new JobRunnerWebhookDispatcher(context.Store, runner, context.InstanceId, context.Log);
         var listener = new WebhookListener(context.Store, options, dispatcher);
         listener.Start();
         _listener = listener;
+        RunOrphanedQueued(context, dispatcher);
+    }
+
+    /// <summary>
+    /// Calls accepted by a scheduler that stopped before running them (or died) are still queued: this scheduler takes
+    /// them over in one transaction, so each runs once, here.
+    /// </summary>
+    private static void RunOrphanedQueued(SchedulerContext context, IWebhookDispatcher dispatcher)
+    {
+        var orphans = context.Store.Executions.ClaimOrphanedQueued(context.InstanceId, context.Store.Executions.AbandonedAfter());
+        if (orphans.Count == 0)
+        {
+            return;
+        }
+
+        context.Log($"webhook listener: running {orphans.Count} call(s) accepted earlier and left queued by a scheduler that stopped.");
+        var triggers = context.Store.WebhookTriggers.List();
+        foreach (var (executionId, jobId, payload) in orphans)
+        {
+            // The trigger may have been removed since; the job still owes the accepted call its run.
+            var trigger = triggers.FirstOrDefault(t => t.JobId == jobId)
+                ?? new WebhookTrigger { Id = string.Empty, Job = jobId, JobId = jobId, Path = "(removed trigger)" };
+            var body = payload is null ? null : JsonNode.Parse(payload);
+            dispatcher.Dispatch(new WebhookDispatch(trigger, executionId, body ?? new JsonObject(), MessageId: null));
+        }
     }
 
     public void Stop(TimeSpan grace)
