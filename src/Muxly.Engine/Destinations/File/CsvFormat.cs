@@ -27,7 +27,6 @@ internal sealed class CsvFormat : RecordFileFormat
     private string[]? _columns;
     private HashSet<string>? _columnSet;
     private bool _warnedAboutExtraFields;
-    private Utf8JsonWriter? _cellWriter;
 
     public CsvFormat(RunContext context)
     {
@@ -130,18 +129,8 @@ internal sealed class CsvFormat : RecordFileFormat
                 WriteText(value.GetValue<string>(), output);
                 return;
             case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
-                // Never needs quoting; written by one reused writer instead of a string per cell.
-                if (_cellWriter is null)
-                {
-                    _cellWriter = new Utf8JsonWriter(output, WriterOptions);
-                }
-                else
-                {
-                    _cellWriter.Reset(output);
-                }
-
-                value.WriteTo(_cellWriter);
-                _cellWriter.Flush();
+                // Never needs quoting; written by the format's reused writer instead of a string per cell.
+                WriteNode(value, output);
                 return;
             default:
                 WriteText(value.ToJsonString(CellJson), output);

@@ -49,8 +49,10 @@ internal abstract class RecordFileFormat
 
     private Utf8JsonWriter? _writer;
 
-    // One writer for the whole run, pointed at the output buffer for each record.
-    protected void WriteJson(JsonObject record, ArrayBufferWriter<byte> output)
+    protected void WriteJson(JsonObject record, ArrayBufferWriter<byte> output) => WriteNode(record, output);
+
+    // One writer for the whole run, pointed at the output buffer for each record (or CSV cell).
+    protected void WriteNode(JsonNode node, ArrayBufferWriter<byte> output)
     {
         if (_writer is null)
         {
@@ -61,7 +63,7 @@ internal abstract class RecordFileFormat
             _writer.Reset(output);
         }
 
-        record.WriteTo(_writer);
+        node.WriteTo(_writer);
         _writer.Flush();
     }
 
