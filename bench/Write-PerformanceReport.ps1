@@ -31,9 +31,6 @@ $Goals = @{
     ListenerP99Ms     = 25   # ... with latency p99 under 25 ms
 }
 
-# Where the rows that cannot be measured yet will come from.
-$Pending = @{
-}
 
 function Format-Value {
     param($Value, [string] $Format = 'N0')

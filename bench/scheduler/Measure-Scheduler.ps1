@@ -30,19 +30,9 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 New-Item $WorkDir -ItemType Directory -Force | Out-Null
-$pwshPath = [Environment]::ProcessPath
-$pwshArguments = @(if ((Split-Path $pwshPath -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' }) + @('-NoProfile', '-NonInteractive')
+. (Join-Path $PSScriptRoot '../BenchSupport.ps1')
 $database = Join-Path $WorkDir 'scheduler.db'
 $culture = [Globalization.CultureInfo]::InvariantCulture
-
-function Get-Stat {
-    param([double[]] $Values)
-    $sorted = @($Values | Sort-Object)
-    $n = $sorted.Count
-    if ($n -eq 0) { return [ordered]@{ median = $null; min = $null; max = $null; n = 0 } }
-    $median = if ($n % 2) { $sorted[[int][math]::Floor($n / 2)] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
-    [ordered]@{ median = $median; min = $sorted[0]; max = $sorted[-1]; n = $n }
-}
 
 function Get-Percentile {
     # Nearest rank over sorted values.
