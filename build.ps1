@@ -77,49 +77,16 @@ function Invoke-Build {
 }
 
 function Invoke-ReadyToRun {
-    <#
-        Precompiles the module's assemblies (ReadyToRun) for the runtime and platform of the pwsh running this
-        build, so that a command does not wait for the JIT to compile the engine first (docs/architecture.md).
-        The IL stays in the files and still targets net8.0: on another runtime or platform the precompiled code is
-        ignored and the JIT compiles as before. ReadyToRun code compiled against .NET 8 is not used by a .NET 10
-        runtime, which is why this compiles against the running pwsh's framework rather than the project's
-        target, and why it is not the SDK's PublishReadyToRun.
-    #>
-    $runtime = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
-    $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
-    $framework = 'net{0}.0' -f [Environment]::Version.Major
-    $project = Join-Path $Root 'tools/ReadyToRun/ReadyToRun.csproj'
-    $properties = @("-p:TargetFramework=$framework", "-p:RuntimeIdentifier=$rid")
-    try {
-        Invoke-Native dotnet (@('restore', $project, '--nologo', '-v', 'quiet') + $properties)
-        $found = & dotnet msbuild $project -nologo '-t:ResolveFrameworkReferences;ResolveReadyToRunCompilers' `
-            -getItem:Crossgen2Tool @properties
-        if ($LASTEXITCODE -ne 0) { throw "MSBuild could not resolve the ReadyToRun compiler: $found" }
-        $tool = @(($found -join "`n" | ConvertFrom-Json).Items.Crossgen2Tool)[0]
-    }
-    catch {
-        Write-Warning "No ReadyToRun compiler for $framework on $rid ($($_.Exception.Message)); the module is left as IL only and runs, with more JIT work at its start."
-        return
-    }
-    $compiler = @(if ($tool.Identity -like '*.dll') { 'dotnet'; $tool.Identity } else { $tool.Identity })
-    $targetOs, $targetArch = $rid -split '-', 2
-    $targetOs = @{ win = 'windows'; osx = 'osx'; linux = 'linux' }[$targetOs] ?? $targetOs
+    # Precompiles the module's assemblies for the runtime and platform of this pwsh, keeping their IL (net8.0), so
+    # that a command does not wait for the JIT to compile the engine first (docs/architecture.md).
     $ilFolder = Join-Path $Out 'il'
     if (Test-Path $ilFolder) { Remove-Item $ilFolder -Recurse -Force }
     New-Item $ilFolder -ItemType Directory | Out-Null
-    $assemblies = Get-ChildItem $ModuleOut -Filter '*.dll'
-    $assemblies | Copy-Item -Destination $ilFolder
-    # References: the framework pwsh runs on, pwsh's own assemblies (System.Management.Automation), the rest of the module.
-    $hostAssemblies = @((Join-Path $runtime '*.dll'), (Join-Path (Split-Path ([psobject].Assembly.Location)) '*.dll'))
-    foreach ($assembly in $assemblies) {
-        $references = $hostAssemblies + @($assemblies | Where-Object Name -NE $assembly.Name | ForEach-Object { Join-Path $ilFolder $_.Name })
-        $arguments = @((Join-Path $ilFolder $assembly.Name), '-o', $assembly.FullName, '-O', "--targetos:$targetOs", "--targetarch:$targetArch") +
-            @($references | ForEach-Object { '-r'; $_ })
-        $output = & $compiler[0] @($compiler | Select-Object -Skip 1) @arguments 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "ReadyToRun compilation of $($assembly.Name) failed: $($output -join "`n")" }
-    }
+    Get-ChildItem $ModuleOut -Filter '*.dll' | Copy-Item -Destination $ilFolder
+    $done = & (Join-Path $Root 'tools/ReadyToRun/Invoke-ReadyToRun.ps1') -Assembly (Get-ChildItem $ilFolder -Filter '*.dll') `
+        -OutputFolder $ModuleOut -Reference (Join-Path (Split-Path ([psobject].Assembly.Location)) '*.dll')
     Remove-Item $ilFolder -Recurse -Force
-    Write-Host "Precompiled $($assemblies.Count) assemblies (ReadyToRun) for $framework on $rid"
+    if ($done) { Write-Host 'Precompiled the module''s assemblies (ReadyToRun) for this runtime and platform' }
 }
 
 function Invoke-HelpBuild {

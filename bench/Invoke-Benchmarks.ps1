@@ -60,11 +60,49 @@ function Get-MachineInfo {
         os         = "$os ($([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture))"
         kernel     = [System.Runtime.InteropServices.RuntimeInformation]::OSDescription
         dotnet     = [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
-        pwsh       = $PSVersionTable.PSVersion.ToString()
+        pwsh       = $PSVersionTable.PSVersion.ToString() + $(if ($env:MUXLY_BENCH_PWSH) { ' (the dotnet tool''s assemblies, precompiled: see the cmdlets)' } else { ' (the dotnet tool, IL only: no ReadyToRun compiler)' })
         jq         = & $version 'jq' @('--version')
         mlr        = & $version 'mlr' @('--version')
         loadAverage = (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -as [string]
     }
+}
+
+function Initialize-BenchPwsh {
+    <#
+        The pinned pwsh comes as a dotnet tool, whose assemblies are IL only (one package for every platform), so
+        every process first JIT-compiles PowerShell itself: start-up and Import-Module cost about twice what they do
+        in pwsh as its installers ship it (precompiled, ReadyToRun). Every benchmark runs a copy of the same pwsh
+        with its assemblies precompiled by the compiler build.ps1 uses for the module; the cmdlet timings measure
+        the tool's start too. Without a compiler the benchmarks run the tool and say so.
+    #>
+    $copy = Join-Path $WorkDir 'pwsh'
+    $marker = Join-Path $copy '.precompiled'
+    if (-not (Test-Path $marker) -or (Get-Content $marker -Raw).Trim() -ne $PSHOME) {
+        Write-Host "Precompiling a copy of pwsh $($PSVersionTable.PSVersion) (ReadyToRun) into $copy" -ForegroundColor Yellow
+        if (Test-Path $copy) { Remove-Item $copy -Recurse -Force }
+        Copy-Item $PSHOME $copy -Recurse
+        # PowerShell's own assemblies and what they load at start; not Roslyn (only Add-Type uses it, and it is slow to compile).
+        $assemblies = Get-ChildItem $PSHOME -Filter '*.dll' | Where-Object {
+            $_.Name -notlike 'Microsoft.CodeAnalysis*' -and -not (Test-ReadyToRun $_.FullName)
+        }
+        $done = & (Join-Path $PSScriptRoot '../tools/ReadyToRun/Invoke-ReadyToRun.ps1') -Assembly $assemblies -OutputFolder $copy `
+            -Reference (Join-Path $PSHOME 'Microsoft.CodeAnalysis*.dll')
+        if (-not $done) { Remove-Item $copy -Recurse -Force; return $null }
+        Set-Content $marker $PSHOME
+    }
+    Join-Path $copy 'pwsh.dll'
+}
+
+function Test-ReadyToRun {
+    # Whether an assembly file already carries precompiled code (or is not a managed assembly at all).
+    param([string] $Path)
+    $stream = [System.IO.File]::OpenRead($Path)
+    try {
+        $headers = [System.Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders
+        -not $headers.CorHeader -or $headers.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0
+    }
+    catch [System.BadImageFormatException] { $true }
+    finally { $stream.Dispose() }
 }
 
 function Invoke-EngineBenchmark {
@@ -94,6 +132,7 @@ function Invoke-EngineBenchmark {
 }
 
 Install-BenchTool
+$env:MUXLY_BENCH_PWSH = Initialize-BenchPwsh
 $machine = Get-MachineInfo
 $engine = Invoke-EngineBenchmark
 

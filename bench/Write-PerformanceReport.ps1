@@ -220,12 +220,14 @@ function Get-CmdletVerdict {
     @(('{0} ms ({1})' -f (Format-Value $worst.stat.median 'N1'), $worst.name), $verdict)
 }
 $cmdletGoals = @(
-    ,@('import-over-bare', 'Import-Module over a bare `pwsh -NoProfile` start', $Goals.ImportModuleMs)
+    ,@('import-over-bare', 'Import-Module over a bare `pwsh -NoProfile` start (pwsh precompiled, as its installers ship it)', $Goals.ImportModuleMs)
     ,@('get-name-warm-10000', 'Get-MuxlyConnector / Get-MuxlyJob -Name against 10,000 objects, warm', $Goals.GetMs)
     ,@('get-all-warm-10000', 'Get-MuxlyConnector / Get-MuxlyJob listing all 10,000 objects, warm', $Goals.GetMs)
 )
 foreach ($goal in $cmdletGoals) {
     $verdict = Get-CmdletVerdict $goal[0] $goal[2]
+    $tool = @($cmdletRows | Where-Object key -EQ "$($goal[0])-tool")
+    if ($tool) { $verdict[0] += '; {0} ms in the dotnet tool''s IL-only pwsh' -f (Format-Value $tool[0].stat.median 'N1') }
     & $add "| $($goal[1]) | < $($goal[2]) ms | $($verdict[0]) | $($verdict[1]) |"
 }
 $listener = if ($results.PSObject.Properties['listener']) { $results.listener } else { $null }
@@ -352,7 +354,11 @@ foreach ($row in $sqliteRows) {
 
 & $add '## The cmdlets'
 & $add
-& $add 'Fresh `pwsh -NoProfile` processes; median (min–max).'
+& $add 'Fresh `pwsh -NoProfile` processes; median (min–max). Every benchmark runs pwsh with its assemblies precompiled'
+& $add '(ReadyToRun), as PowerShell''s installers ship it: the pinned pwsh is a dotnet tool, whose assemblies are IL only, so'
+& $add 'each of its processes first JIT-compiles PowerShell itself. `build.ps1 Bench` precompiles a copy of that same pwsh'
+& $add 'with the compiler `build.ps1 Build` uses for the module (`tools/ReadyToRun`); the rows marked "dotnet tool, IL only"'
+& $add 'start the tool itself.'
 & $add
 & $add '| measurement | unit | figure | how |'
 & $add '|---|---|---|---|'

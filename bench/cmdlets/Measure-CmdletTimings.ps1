@@ -27,10 +27,11 @@ New-Item $WorkDir -ItemType Directory -Force | Out-Null
 . (Join-Path $PSScriptRoot '../BenchSupport.ps1')
 
 function Invoke-Pwsh {
-    # Runs a script in a fresh pwsh; returns its wall-clock seconds and the last line it wrote.
-    param([string] $Script)
+    # Runs a script in a fresh pwsh (the benchmarks' one, or with -Tool the dotnet tool's IL-only one); returns its
+    # wall-clock seconds and the last line it wrote.
+    param([string] $Script, [switch] $Tool)
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
-    $output = & $pwshPath @pwshArguments -Command $Script
+    $output = if ($Tool) { & $toolPwshPath @toolPwshArguments -Command $Script } else { & $pwshPath @pwshArguments -Command $Script }
     $clock.Stop()
     if ($LASTEXITCODE -ne 0) { throw "pwsh failed (exit code $LASTEXITCODE): $($output -join "`n")" }
     [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; Output = $output | Select-Object -Last 1 }
@@ -49,21 +50,27 @@ function Format-Count {
 
 $rows = [System.Collections.Generic.List[object]]::new()
 
-# Start-up, interleaved so that both see the same machine.
+# Start-up, interleaved so that both see the same machine: in the benchmarks' pwsh (precompiled, as installed), and
+# in the dotnet tool's (IL only), when they differ.
 $startRuns = [math]::Max($Runs, 7)
-$bare = @(); $imported = @(); $importInside = @()
-for ($k = 0; $k -lt $startRuns; $k++) {
-    $bare += (Invoke-Pwsh 'exit 0').Seconds
-    $run = Invoke-Pwsh "`$c = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$ModulePath'; `$c.Elapsed.TotalMilliseconds"
-    $imported += $run.Seconds
-    $importInside += [double]$run.Output
+$shells = [ordered]@{ '' = $false }
+if ($env:MUXLY_BENCH_PWSH) { $shells = [ordered]@{ '' = $false; ' (dotnet tool, IL only)' = $true } }
+foreach ($label in $shells.Keys) {
+    $tool = $shells[$label]
+    $bare = @(); $imported = @(); $importInside = @()
+    for ($k = 0; $k -lt $startRuns; $k++) {
+        $bare += (Invoke-Pwsh 'exit 0' -Tool:$tool).Seconds
+        $run = Invoke-Pwsh "`$c = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$ModulePath'; `$c.Elapsed.TotalMilliseconds" -Tool:$tool
+        $imported += $run.Seconds
+        $importInside += [double]$run.Output
+    }
+    $bareStat = Get-Stat ($bare | ForEach-Object { $_ * 1000 })
+    $importedStat = Get-Stat ($imported | ForEach-Object { $_ * 1000 })
+    $rows.Add((New-Row 'start-up' "pwsh -NoProfile, bare start$label" 'ms' $bareStat 'the whole process, from outside'))
+    $rows.Add((New-Row 'start-up' "pwsh -NoProfile with Import-Module Muxly$label" 'ms' $importedStat 'the whole process, from outside'))
+    $rows.Add((New-Row 'start-up' "Import-Module Muxly, inside the process$label" 'ms' (Get-Stat $importInside) 'timed around Import-Module in a fresh pwsh'))
+    $rows.Add((New-Row 'start-up' "Import-Module over a bare start$label" 'ms' ([ordered]@{ median = $importedStat.median - $bareStat.median; min = $null; max = $null; n = $startRuns }) 'difference of the two medians above' $(if (-not $tool) { 'import-over-bare' } else { 'import-over-bare-tool' })))
 }
-$bareStat = Get-Stat ($bare | ForEach-Object { $_ * 1000 })
-$importedStat = Get-Stat ($imported | ForEach-Object { $_ * 1000 })
-$rows.Add((New-Row 'start-up' 'pwsh -NoProfile, bare start' 'ms' $bareStat 'the whole process, from outside'))
-$rows.Add((New-Row 'start-up' 'pwsh -NoProfile with Import-Module Muxly' 'ms' $importedStat 'the whole process, from outside'))
-$rows.Add((New-Row 'start-up' 'Import-Module Muxly, inside the process' 'ms' (Get-Stat $importInside) 'timed around Import-Module in a fresh pwsh'))
-$rows.Add((New-Row 'start-up' 'Import-Module over a bare start' 'ms' ([ordered]@{ median = $importedStat.median - $bareStat.median; min = $null; max = $null; n = $startRuns }) 'difference of the two medians above' 'import-over-bare'))
 
 # Get-MuxlyConnector and Get-MuxlyJob against databases of 10 and 10,000 connectors and jobs.
 $records = Join-Path $WorkDir 'records.jsonl'
