@@ -38,6 +38,16 @@ public sealed class JobRunnerOptions
 
     /// <summary>Prune the job's executions to <c>executions.retention_per_job</c> after each run.</summary>
     public bool PruneAfterRun { get; init; } = true;
+
+    /// <summary>
+    /// Run each attempt's action on the calling thread, watched by a timer, instead of on a thread of its own. For a
+    /// caller with its own bounded pool of threads running many short actions (the webhook dispatcher): no thread is
+    /// started per run, and the action shares the thread's kept connection
+    /// (<see cref="MuxlyDatabase.KeepConnectionOnThisThread"/>). Timeouts and stop requests cancel the action's token
+    /// as usual, but the caller's thread waits for the action to return: there is no <see cref="CancellationGrace"/>
+    /// after which it is left running in the background.
+    /// </summary>
+    public bool RunActionsInline { get; init; }
 }
 
 /// <summary>
@@ -239,20 +249,11 @@ public sealed class JobRunner
         var context = new RunContext(now, request.Warn, request.Log, linked.Token) { Payload = request.Payload, Parameters = RunParameters(job, request, now) };
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var action = Task.Factory.StartNew(
-            () => JobActions.Execute(_store, job, context),
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
-
-        // This thread watches the attempt: stop requests from other processes, heartbeats, and the grace period.
-        // Waiting on a continuation, not on the action itself: Task.Wait would throw the action's exception here.
-        var finished = action.ContinueWith(_ => { }, TaskScheduler.Default);
         var nextHeartbeat = _options.HeartbeatInterval;
-        TimeSpan? cancelledAt = null;
-        while (!finished.Wait(_options.CancelPollInterval))
+        // Stop requests from other processes and heartbeats: checked every CancelPollInterval while the action runs.
+        void Watch()
         {
-            if (cancelledAt is null && !linked.IsCancellationRequested && _store.Executions.IsCancelRequested(execution.Id))
+            if (!linked.IsCancellationRequested && _store.Executions.IsCancelRequested(execution.Id))
             {
                 stopRequested.Cancel();
             }
@@ -267,16 +268,43 @@ public sealed class JobRunner
 
                 nextHeartbeat = clock.Elapsed + _options.HeartbeatInterval;
             }
+        }
 
-            if (linked.IsCancellationRequested)
-            {
-                cancelledAt ??= clock.Elapsed;
-                if (clock.Elapsed - cancelledAt >= _options.CancellationGrace)
+        Task<ActionOutcome> action;
+        if (_options.RunActionsInline)
+        {
+            action = RunInline(job, context, Watch);
+        }
+        else
+        {
+            action = Task.Factory.StartNew(
+                () =>
                 {
-                    // The action ignores its token; record the outcome now and let it finish in the background.
-                    action.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
-                    var stillRunning = $" The action did not stop within {_options.CancellationGrace.TotalSeconds:0.#} s and was left to finish in the background.";
-                    return Stopped(job, execution, timeout, stopRequested, clock.Elapsed, stillRunning);
+                    // The action's reads (route, rules, destinations, connector, settings) share one connection.
+                    using var kept = _store.Database.KeepConnectionOnThisThread();
+                    return JobActions.Execute(_store, job, context);
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+
+            // This thread watches the attempt, and after a cancellation gives the action its grace period.
+            // Waiting on a continuation, not on the action itself: Task.Wait would throw the action's exception here.
+            var finished = action.ContinueWith(_ => { }, TaskScheduler.Default);
+            TimeSpan? cancelledAt = null;
+            while (!finished.Wait(_options.CancelPollInterval))
+            {
+                Watch();
+                if (linked.IsCancellationRequested)
+                {
+                    cancelledAt ??= clock.Elapsed;
+                    if (clock.Elapsed - cancelledAt >= _options.CancellationGrace)
+                    {
+                        // The action ignores its token; record the outcome now and let it finish in the background.
+                        action.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+                        var stillRunning = $" The action did not stop within {_options.CancellationGrace.TotalSeconds:0.#} s and was left to finish in the background.";
+                        return Stopped(job, execution, timeout, stopRequested, clock.Elapsed, stillRunning);
+                    }
                 }
             }
         }
@@ -311,6 +339,56 @@ public sealed class JobRunner
         }
 
         return new AttemptOutcome(ExecutionStatuses.Failed, result.ToJson(), message, retryable);
+    }
+
+    /// <summary>
+    /// Runs the action on this thread while a timer calls <paramref name="watch"/> every poll interval (never two at
+    /// once, and none after this returns); the outcome as a finished task, as the threaded path has it.
+    /// </summary>
+    private Task<ActionOutcome> RunInline(Job job, RunContext context, Action watch)
+    {
+        var watching = new object();
+        var done = false;
+        void Tick(object? _)
+        {
+            if (!Monitor.TryEnter(watching))
+            {
+                return;
+            }
+
+            try
+            {
+                if (!done)
+                {
+                    watch();
+                }
+            }
+            catch (MuxlyException)
+            {
+                // A busy database: the next tick tries again, as the threaded watcher's next poll would.
+            }
+            finally
+            {
+                Monitor.Exit(watching);
+            }
+        }
+
+        using var timer = new Timer(Tick, null, _options.CancelPollInterval, _options.CancelPollInterval);
+        try
+        {
+            return Task.FromResult(JobActions.Execute(_store, job, context));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<ActionOutcome>(ex);
+        }
+        finally
+        {
+            lock (watching)
+            {
+                done = true;
+            }
+        }
     }
 
     private AttemptOutcome Stopped(Job job, JobExecution execution, CancellationTokenSource timeout, CancellationTokenSource stopRequested, TimeSpan elapsed, string suffix)

@@ -116,11 +116,11 @@ public sealed class ExecutionStore
     public JobExecution Enqueue(ExecutionStart start) => Database.Write((connection, transaction) =>
         Find(connection, transaction, InsertQueued(connection, transaction, start))!);
 
-    /// <summary>Inserts a queued execution inside the caller's transaction (the webhook accept path records it with the delivery).</summary>
+    /// <summary>Inserts a queued execution inside the caller's transaction.</summary>
     internal static string InsertQueued(SqliteConnection connection, SqliteTransaction transaction, ExecutionStart start)
     {
-        var trigger = ExecutionTriggers.Require(start.TriggeredBy);
-        return Insert(connection, transaction, start with { TriggeredBy = trigger, QueuedExecutionId = null }, ExecutionStatuses.Queued, null, null);
+        using var inserter = new ExecutionInserter(connection, transaction);
+        return inserter.InsertQueued(start);
     }
 
     /// <summary>
@@ -510,52 +510,93 @@ public sealed class ExecutionStore
 
     private static string Insert(SqliteConnection connection, SqliteTransaction transaction, ExecutionStart start, string status, string? result, string? error)
     {
-        using (var job = Command(connection, transaction, "SELECT 1 FROM scheduler_jobs WHERE id = $job"))
-        {
-            job.Parameters.AddWithValue("$job", start.JobId);
-            if (job.ExecuteScalar() is null)
-            {
-                throw new MuxlyException(MuxlyErrorKind.NotFound, "MuxlyJobNotFound", $"No job has the id '{start.JobId}'.", start.JobId);
-            }
-        }
+        using var inserter = new ExecutionInserter(connection, transaction);
+        return inserter.Insert(start, status, result, error);
+    }
 
-        var id = Names.NewId();
-        var now = SqliteValues.FormatTimestamp(DateTimeOffset.UtcNow);
-        var finished = status is not (ExecutionStatuses.Running or ExecutionStatuses.Queued);
-        using var insert = Command(connection, transaction, """
-            INSERT INTO job_executions (id, job_id, start_time, end_time, status, result, attempt, triggered_by, created_at, updated_at)
-            VALUES ($id, $job, $now, $end, $status, $result, $attempt, $trigger, $now, $now);
-            INSERT INTO job_execution_details (execution_id, scheduled_for, owner_instance_id, heartbeat_at, parameters, payload, error)
-            VALUES ($id, $scheduled, $owner, $now, $parameters, $payload, $error);
-            """);
-        insert.Parameters.AddWithValue("$id", id);
-        insert.Parameters.AddWithValue("$job", start.JobId);
-        insert.Parameters.AddWithValue("$now", now);
-        insert.Parameters.AddWithValue("$end", finished ? now : DBNull.Value);
-        insert.Parameters.AddWithValue("$status", status);
-        insert.Parameters.AddWithValue("$result", (object?)result ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$attempt", start.Attempt);
-        insert.Parameters.AddWithValue("$trigger", start.TriggeredBy);
-        insert.Parameters.AddWithValue("$scheduled", start.ScheduledFor is { } at ? SqliteValues.FormatTimestamp(at) : DBNull.Value);
-        insert.Parameters.AddWithValue("$owner", (object?)start.OwnerInstanceId ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$parameters", (object?)start.Parameters ?? DBNull.Value);
-        // A skipped start will never run: its payload need not be kept.
-        insert.Parameters.AddWithValue("$payload", finished ? DBNull.Value : (object?)start.Payload ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$error", (object?)Truncate(error) ?? DBNull.Value);
-        insert.ExecuteNonQuery();
+    /// <summary>
+    /// Inserts executions inside the caller's transaction, preparing its statements once for all of them and checking
+    /// each job once: the webhook group commit records hundreds of queued executions per transaction.
+    /// </summary>
+    internal sealed class ExecutionInserter : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteTransaction _transaction;
+        private readonly SqliteCommand _job;
+        private readonly SqliteCommand _insert;
+        private readonly HashSet<string> _jobsSeen = new(StringComparer.Ordinal);
 
-        if (start.ScheduledFor is { } scheduledFor)
+        public ExecutionInserter(SqliteConnection connection, SqliteTransaction transaction)
         {
-            using var claim = Command(connection, transaction, """
-                UPDATE scheduler_occurrence_claims SET execution_id = $id WHERE job_id = $job AND scheduled_for = $at AND execution_id IS NULL
+            _connection = connection;
+            _transaction = transaction;
+            _job = Command(connection, transaction, "SELECT 1 FROM scheduler_jobs WHERE id = $job");
+            _insert = Command(connection, transaction, """
+                INSERT INTO job_executions (id, job_id, start_time, end_time, status, result, attempt, triggered_by, created_at, updated_at)
+                VALUES ($id, $job, $now, $end, $status, $result, $attempt, $trigger, $now, $now);
+                INSERT INTO job_execution_details (execution_id, scheduled_for, owner_instance_id, heartbeat_at, parameters, payload, error)
+                VALUES ($id, $scheduled, $owner, $now, $parameters, $payload, $error);
                 """);
-            claim.Parameters.AddWithValue("$id", id);
-            claim.Parameters.AddWithValue("$job", start.JobId);
-            claim.Parameters.AddWithValue("$at", SqliteValues.FormatTimestamp(scheduledFor));
-            claim.ExecuteNonQuery();
         }
 
-        return id;
+        /// <summary>A queued execution (a call answered with its id before anything runs); returns its id.</summary>
+        public string InsertQueued(ExecutionStart start) =>
+            Insert(start with { TriggeredBy = ExecutionTriggers.Require(start.TriggeredBy), QueuedExecutionId = null }, ExecutionStatuses.Queued, null, null);
+
+        public string Insert(ExecutionStart start, string status, string? result, string? error)
+        {
+            if (!_jobsSeen.Contains(start.JobId))
+            {
+                _job.Parameters.Clear();
+                _job.Parameters.AddWithValue("$job", start.JobId);
+                if (_job.ExecuteScalar() is null)
+                {
+                    throw new MuxlyException(MuxlyErrorKind.NotFound, "MuxlyJobNotFound", $"No job has the id '{start.JobId}'.", start.JobId);
+                }
+
+                _jobsSeen.Add(start.JobId);
+            }
+
+            var id = Names.NewId();
+            var now = SqliteValues.FormatTimestamp(DateTimeOffset.UtcNow);
+            var finished = status is not (ExecutionStatuses.Running or ExecutionStatuses.Queued);
+            var insert = _insert.Parameters;
+            insert.Clear();
+            insert.AddWithValue("$id", id);
+            insert.AddWithValue("$job", start.JobId);
+            insert.AddWithValue("$now", now);
+            insert.AddWithValue("$end", finished ? now : DBNull.Value);
+            insert.AddWithValue("$status", status);
+            insert.AddWithValue("$result", (object?)result ?? DBNull.Value);
+            insert.AddWithValue("$attempt", start.Attempt);
+            insert.AddWithValue("$trigger", start.TriggeredBy);
+            insert.AddWithValue("$scheduled", start.ScheduledFor is { } at ? SqliteValues.FormatTimestamp(at) : DBNull.Value);
+            insert.AddWithValue("$owner", (object?)start.OwnerInstanceId ?? DBNull.Value);
+            insert.AddWithValue("$parameters", (object?)start.Parameters ?? DBNull.Value);
+            // A skipped start will never run: its payload need not be kept.
+            insert.AddWithValue("$payload", finished ? DBNull.Value : (object?)start.Payload ?? DBNull.Value);
+            insert.AddWithValue("$error", (object?)Truncate(error) ?? DBNull.Value);
+            _insert.ExecuteNonQuery();
+
+            if (start.ScheduledFor is { } scheduledFor)
+            {
+                using var claim = Command(_connection, _transaction, """
+                    UPDATE scheduler_occurrence_claims SET execution_id = $id WHERE job_id = $job AND scheduled_for = $at AND execution_id IS NULL
+                    """);
+                claim.Parameters.AddWithValue("$id", id);
+                claim.Parameters.AddWithValue("$job", start.JobId);
+                claim.Parameters.AddWithValue("$at", SqliteValues.FormatTimestamp(scheduledFor));
+                claim.ExecuteNonQuery();
+            }
+
+            return id;
+        }
+
+        public void Dispose()
+        {
+            _job.Dispose();
+            _insert.Dispose();
+        }
     }
 
     private static void RequireQueued(SqliteConnection connection, SqliteTransaction transaction, string executionId, string jobId)

@@ -6,7 +6,9 @@ namespace Muxly.Storage;
 /// <summary>
 /// One Muxly database file. Every operation opens its own short-lived connection (no pooling, so no handle outlives
 /// a command), with foreign keys on, WAL, and a busy timeout; writes that read first run in <c>BEGIN IMMEDIATE</c>.
-/// The one exception is a <see cref="DatabaseChangeWatch"/>, which keeps a connection for as long as its owner runs.
+/// The exceptions are kept by long-running hosts and closed when their owner ends: a <see cref="DatabaseChangeWatch"/>,
+/// and a <see cref="KeepConnectionOnThisThread"/> scope, inside which every operation on the thread shares one
+/// connection (a scheduler's webhook runs: opening and configuring a connection costs more than most of their queries).
 /// </summary>
 public sealed class MuxlyDatabase
 {
@@ -19,6 +21,12 @@ public sealed class MuxlyDatabase
 
     // One write lock per file for the whole process, however many MuxlyDatabase objects open it.
     private static readonly ConcurrentDictionary<string, object> WriteGates = new(StringComparer.Ordinal);
+
+    // The thread's kept connection, while a KeepConnectionOnThisThread scope is open on it.
+    [ThreadStatic]
+    private static KeptConnection? t_kept;
+
+    private static int s_keptOpen;
 
     private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
 
@@ -129,6 +137,30 @@ public sealed class MuxlyDatabase
         }
     }
 
+    /// <summary>
+    /// Until the scope is disposed, operations on this database made on this thread share one connection, opened at
+    /// the first and closed with the scope. An operation made while the kept connection is busy (one store call made
+    /// inside another's work) opens its own, as outside a scope. Inside an open scope on the thread (for any
+    /// database), this returns a scope that does nothing: the outer one owns the connection.
+    /// </summary>
+    /// <remarks>
+    /// For a host that makes many operations in a row on one thread and ends at a known point (a scheduler's webhook
+    /// worker, one run's action): the connection lives no longer than the scope. A connection that failed is dropped
+    /// and the next operation opens a new one.
+    /// </remarks>
+    public IDisposable KeepConnectionOnThisThread()
+    {
+        if (t_kept is { IsDisposed: false })
+        {
+            return KeptConnection.Nested;
+        }
+
+        return t_kept = new KeptConnection(this);
+    }
+
+    /// <summary>How many kept connections are open in this process (tests check that scopes close theirs).</summary>
+    internal static int KeptConnectionsOpen => Volatile.Read(ref s_keptOpen);
+
     /// <summary>An online, consistent copy: <c>VACUUM INTO</c> reads one snapshot while other processes keep writing.</summary>
     public void BackupTo(string destination)
     {
@@ -190,6 +222,11 @@ public sealed class MuxlyDatabase
 
     private T Run<T>(Func<SqliteConnection, T> work)
     {
+        if (t_kept is { InUse: false } kept && kept.Serves(this))
+        {
+            return kept.Run(work);
+        }
+
         try
         {
             using var connection = OpenConfigured();
@@ -319,4 +356,84 @@ public sealed class MuxlyDatabase
         _ => new MuxlyException(MuxlyErrorKind.DatabaseError, "MuxlyDatabaseError",
             $"A database operation on '{Path}' failed: {ex.Message}", Path, ex),
     };
+
+    /// <summary>The connection of a <see cref="KeepConnectionOnThisThread"/> scope; the scope itself.</summary>
+    private sealed class KeptConnection : IDisposable
+    {
+        public static readonly IDisposable Nested = new NoScope();
+
+        private readonly MuxlyDatabase _database;
+        private SqliteConnection? _connection;
+        private bool _disposed;
+
+        public KeptConnection(MuxlyDatabase database)
+        {
+            _database = database;
+        }
+
+        public bool InUse { get; private set; }
+
+        public bool IsDisposed => _disposed;
+
+        /// <summary>The same file with the same options: a connection opened by another object for it serves as well.</summary>
+        public bool Serves(MuxlyDatabase database) =>
+            !_disposed && (ReferenceEquals(database, _database) || string.Equals(database._connectionString, _database._connectionString, StringComparison.Ordinal));
+
+        public T Run<T>(Func<SqliteConnection, T> work)
+        {
+            InUse = true;
+            try
+            {
+                if (_connection is null)
+                {
+                    _connection = _database.OpenConfigured();
+                    Interlocked.Increment(ref s_keptOpen);
+                }
+
+                return work(_connection);
+            }
+            catch (SqliteException ex)
+            {
+                // Whatever state the failure left it in, the next operation starts on a fresh connection.
+                CloseConnection();
+                throw _database.Translate(ex);
+            }
+            finally
+            {
+                InUse = false;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            CloseConnection();
+            if (ReferenceEquals(t_kept, this))
+            {
+                t_kept = null;
+            }
+        }
+
+        private void CloseConnection()
+        {
+            if (_connection is not null)
+            {
+                _connection.Dispose();
+                _connection = null;
+                Interlocked.Decrement(ref s_keptOpen);
+            }
+        }
+
+        private sealed class NoScope : IDisposable
+        {
+            public void Dispose()
+            {
+            }
+        }
+    }
 }

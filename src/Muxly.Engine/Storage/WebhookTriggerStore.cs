@@ -404,6 +404,7 @@ public sealed class WebhookTriggerStore
             var linkExecution = link.Parameters.Add("$execution", SqliteType.Text);
             var linkTrigger = link.Parameters.Add("$trigger", SqliteType.Text);
             var linkMessage = link.Parameters.Add("$message", SqliteType.Text);
+            using var executions = new ExecutionStore.ExecutionInserter(connection, transaction);
 
             var answers = new WebhookAcceptance[requests.Count];
             for (var i = 0; i < requests.Count; i++)
@@ -420,7 +421,7 @@ public sealed class WebhookTriggerStore
                     }
                 }
 
-                var executionId = ExecutionStore.InsertQueued(connection, transaction,
+                var executionId = executions.InsertQueued(
                     new ExecutionStart(trigger.JobId, ExecutionTriggers.Webhook, OwnerInstanceId: instanceId, Payload: payloadJson));
                 if (messageId is not null)
                 {

@@ -70,6 +70,8 @@ internal sealed class WebhookAcceptBatcher : IDisposable
     {
         var batch = new List<Pending>(MaxBatch);
         var requests = new List<WebhookAcceptRequest>(MaxBatch);
+        // The writer commits every batch on one connection, kept until the listener stops (Dispose ends the loop).
+        using var kept = _triggers.Database.KeepConnectionOnThisThread();
         foreach (var first in _queue.GetConsumingEnumerable())
         {
             batch.Add(first);

@@ -61,7 +61,8 @@ public sealed class JobRunnerWebhookDispatcher : IWebhookDispatcher
         }
 
         _store = store;
-        _runner = new JobRunner(store, options);
+        // Each worker runs its actions itself (no thread per run) on its kept connection.
+        _runner = new JobRunner(store, options ?? new JobRunnerOptions { RunActionsInline = true });
         _instanceId = instanceId;
         _log = log ?? (_ => { });
         _maxWorkers = maxConcurrentRuns ?? Environment.ProcessorCount;
@@ -126,26 +127,68 @@ public sealed class JobRunnerWebhookDispatcher : IWebhookDispatcher
             WaitForIdle(TimeSpan.FromSeconds(15));
         }
 
-        // New dispatches are refused from here on.
+        // New dispatches are refused from here on, and idle workers end now (closing their kept connections).
         _stopping.Cancel();
+        WaitForWorkersToEnd(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>How many worker threads are alive (each with its kept connection).</summary>
+    public int WorkerCount => Volatile.Read(ref _workers);
+
+    private void WaitForWorkersToEnd(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (_idle)
+        {
+            while (_workers > 0 && deadline - DateTime.UtcNow is { Ticks: > 0 } left)
+            {
+                Monitor.Wait(_idle, left);
+            }
+        }
+    }
+
+    /// <summary>Waits for a dispatch; false after <see cref="IdleWorkerLifetime"/> without one, or once stopping with none left.</summary>
+    private bool WaitForWork()
+    {
+        try
+        {
+            return _available.Wait(IdleWorkerLifetime, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return _available.Wait(0);
+        }
     }
 
     private void Work()
     {
         while (true)
         {
-            if (!_available.Wait(IdleWorkerLifetime))
+            // A worker's store calls (starting, running, watching and finishing its runs) share one connection,
+            // closed before the worker stops counting: after IdleWorkerLifetime without work, or when stopped.
+            using (_store.Database.KeepConnectionOnThisThread())
             {
-                Interlocked.Decrement(ref _workers);
-                // A dispatch made while this worker was leaving saw it still counted: stay for it if there is room.
-                if (_available.CurrentCount == 0 || !TryAddWorker())
-                {
-                    return;
-                }
-
-                continue;
+                RunWhileThereIsWork();
             }
 
+            lock (_idle)
+            {
+                Interlocked.Decrement(ref _workers);
+                Monitor.PulseAll(_idle);
+            }
+
+            // A dispatch made while this worker was leaving saw it still counted: stay for it if there is room.
+            if (_available.CurrentCount == 0 || !TryAddWorker())
+            {
+                return;
+            }
+        }
+    }
+
+    private void RunWhileThereIsWork()
+    {
+        while (WaitForWork())
+        {
             if (!_queue.TryDequeue(out var dispatch))
             {
                 continue;
@@ -166,7 +209,7 @@ public sealed class JobRunnerWebhookDispatcher : IWebhookDispatcher
             {
                 lock (_idle)
                 {
-                    _outstanding--;
+                    Interlocked.Decrement(ref _outstanding);
                     Monitor.PulseAll(_idle);
                 }
             }

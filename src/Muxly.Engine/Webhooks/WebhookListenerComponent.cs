@@ -47,7 +47,8 @@ public sealed class WebhookListenerComponent : ISchedulerComponent
         // The scheduler marks abandoned executions itself, every heartbeat, and prunes old executions every prune
         // interval: a run need not do either (pruning after each run costs a scan of the job's executions, which under
         // a burst of calls made the runs ever slower as their table grew).
-        var runner = new JobRunnerOptions { MarkAbandonedFirst = false, PruneAfterRun = false };
+        // Runs are short and many: each worker runs its actions itself, on the connection it keeps.
+        var runner = new JobRunnerOptions { MarkAbandonedFirst = false, PruneAfterRun = false, RunActionsInline = true };
         var dispatcher = new JobRunnerWebhookDispatcher(context.Store, runner, context.InstanceId, context.Log);
         var listener = new WebhookListener(context.Store, options, dispatcher);
         listener.Start();

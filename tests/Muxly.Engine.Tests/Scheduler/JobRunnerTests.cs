@@ -9,8 +9,11 @@ namespace Muxly.Tests.Scheduler;
 public sealed class JobRunnerTests : IDisposable
 {
     // Short waits so the suite stays fast: retries 0.1 s apart and growing, stop requests seen within 50 ms.
-    private static readonly JobRunnerOptions Quick = new()
+    private static readonly JobRunnerOptions Quick = QuickOptions(inline: false);
+
+    private static JobRunnerOptions QuickOptions(bool inline) => new()
     {
+        RunActionsInline = inline,
         RetryBaseDelay = TimeSpan.FromSeconds(0.1),
         RetryMaxDelay = TimeSpan.FromSeconds(5),
         Jitter = 0.1,
@@ -134,6 +137,47 @@ public sealed class JobRunnerTests : IDisposable
         Assert.Equal("cancelled", last.Status);
         Assert.Equal("Stopped by the operator.", last.Error);
         Assert.Single(_store.Executions.Query(new ExecutionQuery(job.Id)));
+    }
+
+    [Fact]
+    public async Task InlineAction_StopFromAnotherProcess_EndsTheRunCancelled()
+    {
+        _fixture.SlowConnector("slow", records: 1, delayMs: 30_000);
+        var job = _fixture.Job("slow-job", "slow", maxRetries: 2);
+        var runner = new JobRunner(_store, QuickOptions(inline: true));
+        var run = Task.Run(() => runner.Run(job, "manual"));
+        var other = _fixture.OpenOtherStore();
+        var running = WaitForRunning(other, job);
+
+        Assert.True(other.Executions.RequestCancel(running.Id, "Stopped by the operator."));
+
+        var last = await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((running.Id, "cancelled", "Stopped by the operator."), (last.Id, last.Status, last.Error));
+    }
+
+    [Fact]
+    public void InlineAction_LongerThanItsTimeout_EndsTimedOut_AndKeepsItsHeartbeat()
+    {
+        _fixture.SlowConnector("slow", records: 1, delayMs: 30_000);
+        var job = _fixture.Job("slow-job", "slow", timeoutSeconds: 1);
+
+        var last = new JobRunner(_store, QuickOptions(inline: true)).Run(job, "manual");
+
+        Assert.Equal("timed_out", last.Status);
+        // Heartbeats every 200 ms while it ran: the last one well after the start.
+        Assert.True(last.HeartbeatAt - last.StartTime > TimeSpan.FromMilliseconds(500), $"heartbeat {last.HeartbeatAt:O}, start {last.StartTime:O}");
+    }
+
+    [Fact]
+    public void InlineAction_Succeeds_WithTheActionsSummary()
+    {
+        _fixture.SlowConnector("quick", records: 3);
+        var job = _fixture.Job("quick-job", "quick");
+
+        var last = new JobRunner(_store, QuickOptions(inline: true)).Run(job, "manual");
+
+        Assert.Equal("succeeded", last.Status);
+        Assert.Equal(3, (long)System.Text.Json.Nodes.JsonNode.Parse(last.Result!)!["records_read"]!);
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed class InvokeMuxlySchedulerCommand : SchedulerHostCmdlet
             worker.Start();
             foreach (var line in lines.GetConsumingEnumerable())
             {
-                WriteInformation(new HostInformationMessage { Message = line }, ["PSHOST"]);
+                WriteInformation(new HostInformationMessage { Message = TakeWaiting(lines, line) }, ["PSHOST"]);
             }
         }
         finally
@@ -128,6 +128,27 @@ public sealed class InvokeMuxlySchedulerCommand : SchedulerHostCmdlet
     }
 
     protected override void StopProcessing() => _service?.RequestStop();
+
+    /// <summary>
+    /// The line taken and those waiting behind it (up to a few hundred), as one message: under a burst of webhook
+    /// calls (a line each) one host write per line costs the listener more than the calls themselves.
+    /// </summary>
+    private static string TakeWaiting(BlockingCollection<string> lines, string first)
+    {
+        const int MostLinesPerWrite = 256;
+        if (lines.Count == 0)
+        {
+            return first;
+        }
+
+        var text = new System.Text.StringBuilder(first);
+        for (var n = 1; n < MostLinesPerWrite && lines.TryTake(out var next); n++)
+        {
+            text.Append(Environment.NewLine).Append(next);
+        }
+
+        return text.ToString();
+    }
 
     private static PosixSignalRegistration? RegisterSigterm(SchedulerService service)
     {
