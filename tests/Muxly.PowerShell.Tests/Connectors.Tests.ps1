@@ -115,6 +115,15 @@ Describe 'Connector cmdlets' {
             (Get-MuxlyConnector api-2).Enabled | Should -BeTrue
         }
 
+        It 'changes and removes every connector piped from a listing of all, which is read as it goes' {
+            foreach ($name in 'c', 'a', 'b') { New-MuxlyConnector -Name $name -ConnectorType webhook | Out-Null }
+            (Get-MuxlyConnector | Select-Object -First 1).Name | Should -Be 'a'
+            Get-MuxlyConnector | Disable-MuxlyConnector
+            (Get-MuxlyConnector).Enabled | Should -Be @($false, $false, $false)
+            Get-MuxlyConnector | Remove-MuxlyConnector -Force
+            Get-MuxlyConnector | Should -BeNullOrEmpty
+        }
+
         It 'gets connectors from names on the pipeline' {
             'x', 'y' | ForEach-Object { New-MuxlyConnector -Name $_ -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl' } } | Out-Null
             ('y', 'x' | Get-MuxlyConnector).Name | Should -Be @('y', 'x')
