@@ -66,6 +66,28 @@ Describe 'Connector cmdlets' {
             Invoke-Sql -Database $Db -Sql "SELECT auth_settings FROM connectors WHERE name = 'secure'" -Scalar | Should -Match 'tok-456'
         }
 
+        It 'masks the same way when listing every connector, and shows settings without secrets as given' {
+            New-MuxlyConnector -Name a-secure -ConnectorType api -ConnectionSettings @{ url = 'https://x.test'; headers = @{ 'X-Api-Key' = 'key-123' } } `
+                -AuthSettings @{ type = 'bearer'; token = 'tok-456' } | Out-Null
+            New-MuxlyConnector -Name b-plain -ConnectorType file -ConnectionSettings @{ path = '/data/in.jsonl'; format = 'jsonl' } `
+                -AuthSettings @{ type = 'basic'; username = 'svc' } | Out-Null
+            $listed = Get-MuxlyConnector
+            $listed.Name | Should -Be @('a-secure', 'b-plain')
+            $text = $listed | Format-List * | Out-String
+            $text | Should -Not -Match 'key-123'
+            $text | Should -Not -Match 'tok-456'
+            ($listed[0].ConnectionSettings | ConvertFrom-Json).headers.'X-Api-Key' | Should -Be '********'
+            ($listed[0].AuthSettings | ConvertFrom-Json).token | Should -Be '********'
+            ($listed[1].ConnectionSettings | ConvertFrom-Json).path | Should -Be '/data/in.jsonl'
+            ($listed[1].AuthSettings | ConvertFrom-Json).username | Should -Be 'svc'
+            foreach ($connector in $listed) {
+                $single = Get-MuxlyConnector -Name $connector.Name
+                foreach ($property in $single.PSObject.Properties.Name) {
+                    $connector.$property | Should -Be $single.$property -Because $property
+                }
+            }
+        }
+
         It 'stores -Credential as basic auth without showing the password' {
             $credential = [pscredential]::new('svc', (ConvertTo-SecureString 'p@ss' -AsPlainText -Force))
             $c = New-MuxlyConnector -Name basic -ConnectorType api -ConnectionSettings @{ url = 'https://api.example.test' } -Credential $credential -Verbose 4>&1 | Where-Object { $_ -is [Muxly.Connector] }
@@ -91,6 +113,15 @@ Describe 'Connector cmdlets' {
             [pscustomobject]@{ Name = 'api-1' } | Enable-MuxlyConnector -PassThru | ForEach-Object Enabled | Should -BeTrue
             [pscustomobject]@{ Id = (Get-MuxlyConnector api-2).Id } | Enable-MuxlyConnector
             (Get-MuxlyConnector api-2).Enabled | Should -BeTrue
+        }
+
+        It 'changes and removes every connector piped from a listing of all, which is read as it goes' {
+            foreach ($name in 'c', 'a', 'b') { New-MuxlyConnector -Name $name -ConnectorType webhook | Out-Null }
+            (Get-MuxlyConnector | Select-Object -First 1).Name | Should -Be 'a'
+            Get-MuxlyConnector | Disable-MuxlyConnector
+            (Get-MuxlyConnector).Enabled | Should -Be @($false, $false, $false)
+            Get-MuxlyConnector | Remove-MuxlyConnector -Force
+            Get-MuxlyConnector | Should -BeNullOrEmpty
         }
 
         It 'gets connectors from names on the pipeline' {

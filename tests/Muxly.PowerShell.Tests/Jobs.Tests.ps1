@@ -79,6 +79,25 @@ Describe 'New-, Get-, Set-, Remove-, Enable- and Disable-MuxlyJob' {
         $missing.FullyQualifiedErrorId | Should -BeLike 'MuxlyJobNotFound*'
     }
 
+    It 'lists every job with the properties Get-MuxlyJob -Name gives each' {
+        Set-MuxlySetting -Key scheduler.time_zone -Value Asia/Tokyo | Out-Null
+        New-MuxlyJob -Name a-route -Connector orders -Route orders-route -Schedule '30 2 * * *' -TimeZone Europe/Berlin -MaxRetries 0 | Out-Null
+        New-MuxlyJob -Name b-export -Connector orders -Destination big -Schedule '0 9 * * 1-5' -OverlapPolicy allow | Out-Null
+        New-MuxlyJob -Name c-hook -Connector hook -JobType webhook -MaxRetries 0 | Out-Null
+        Start-MuxlyJob -Name a-route | Out-Null
+        $listed = Get-MuxlyJob
+        $listed.Name | Should -Be @('a-route', 'b-export', 'c-hook')
+        $listed.EffectiveTimeZone | Should -Be @('Europe/Berlin', 'Asia/Tokyo', 'Asia/Tokyo')
+        $listed[0].LastStatus | Should -Be 'succeeded'
+        $listed[1].Target | Should -Be 'big'
+        foreach ($job in $listed) {
+            $single = Get-MuxlyJob -Name $job.Name
+            foreach ($property in $single.PSObject.Properties.Name) {
+                $job.$property | Should -Be $single.$property -Because $property
+            }
+        }
+    }
+
     It 'changes only what Set-MuxlyJob is given, and renames' {
         New-MuxlyJob -Name sync -Connector orders -Route orders-route -Schedule '@hourly' -MaxRetries 2 | Out-Null
         $changed = Set-MuxlyJob -Name sync -Schedule '*/10 * * * *' -TimeZone America/New_York -NewName sync2 -PassThru

@@ -1,6 +1,8 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Muxly.Json;
 
 namespace Muxly.Secrets;
 
@@ -29,6 +31,15 @@ public static partial class SecretMasker
     public static JsonObject MaskSecretKeys(JsonObject settings) => MaskWhere(settings, IsSecretKey);
 
     public static bool IsSecretKey(string key) => SecretKeyPattern().IsMatch(key);
+
+    /// <summary>
+    /// <see cref="MaskAuth(JsonObject)"/> on stored JSON text. Text with no key that could be masked is returned as it
+    /// is, without building a document: listing 10,000 connectors reads each object's keys once and writes nothing.
+    /// </summary>
+    public static string MaskAuth(string json) => MaskText(json, IsSecretAuthKey, MaskAuth);
+
+    /// <summary><see cref="MaskSecretKeys(JsonObject)"/> on stored JSON text; text without a secret-looking key is returned as it is.</summary>
+    public static string MaskSecretKeys(string json) => MaskText(json, IsSecretKey, MaskSecretKeys);
 
     /// <summary>
     /// Returns <paramref name="incoming"/> with every value that is exactly the mask replaced by the stored value at the
@@ -83,6 +94,34 @@ public static partial class SecretMasker
     /// <summary>Parses stored JSON that is known to be an object.</summary>
     public static JsonObject ParseObject(string json) =>
         JsonNode.Parse(json) as JsonObject ?? new JsonObject();
+
+    private static bool IsSecretAuthKey(string key) => !NonSecretAuthKeys.Contains(key);
+
+    // Masking changes nothing unless some key, at any depth, is secret: the keys are read straight from the UTF-8
+    // text, and only text that has one is parsed, masked and written again.
+    private static string MaskText(string json, Func<string, bool> isSecret, Func<JsonObject, JsonObject> mask)
+    {
+        if (json == "{}" || !HasKeyWhere(json, isSecret))
+        {
+            return json;
+        }
+
+        return mask(ParseObject(json)).ToJson();
+    }
+
+    private static bool HasKeyWhere(string json, Func<string, bool> isSecret)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && isSecret(reader.GetString()!))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static JsonObject MaskWhere(JsonObject source, Func<string, bool> isSecret)
     {

@@ -136,16 +136,12 @@ public sealed class ConnectorStore : NamedEntityStore<Connector>
             Name = reader.GetString(1),
             ConnectorType = reader.GetString(2),
             Enabled = SqliteValues.ReadBoolean(reader, 3),
-            AuthSettings = Masked(auth, SecretMasker.MaskAuth),
-            ConnectionSettings = Masked(connection, SecretMasker.MaskSecretKeys),
+            AuthSettings = SecretMasker.MaskAuth(auth),
+            ConnectionSettings = SecretMasker.MaskSecretKeys(connection),
             AuthSettingsUnmasked = auth,
             ConnectionSettingsUnmasked = connection,
             CreatedAt = SqliteValues.ReadTimestamp(reader, 6),
             UpdatedAt = SqliteValues.ReadTimestamp(reader, 7),
         };
     }
-
-    // Most connectors have no auth settings: an empty object has nothing to mask, and listing 10,000 skips 10,000 parses.
-    private static string Masked(string stored, Func<JsonObject, JsonObject> mask) =>
-        stored == "{}" ? stored : mask(SecretMasker.ParseObject(stored)).ToJson();
 }

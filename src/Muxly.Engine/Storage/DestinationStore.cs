@@ -101,7 +101,7 @@ public sealed class DestinationStore : NamedEntityStore<Destination>
             Id = reader.GetString(0),
             Name = reader.GetString(1),
             DestinationType = reader.GetString(2),
-            Config = SecretMasker.MaskSecretKeys(SecretMasker.ParseObject(config)).ToJson(),
+            Config = SecretMasker.MaskSecretKeys(config),
             ConfigUnmasked = config,
             Enabled = SqliteValues.ReadBoolean(reader, 4),
             CreatedAt = SqliteValues.ReadTimestamp(reader, 5),

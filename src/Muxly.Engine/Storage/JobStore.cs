@@ -89,7 +89,7 @@ public sealed class JobStore : NamedEntityStore<Job>
             (SELECT name FROM routes r WHERE scheduler_jobs.action_type = 'route' AND r.id = json_extract(action_params, '$.route')),
             (SELECT name FROM destinations d WHERE scheduler_jobs.action_type = 'export' AND d.id = json_extract(action_params, '$.destination')))
         END,
-        (SELECT value FROM settings s WHERE s.key = 'scheduler.time_zone' COLLATE NOCASE)
+        CASE WHEN o.time_zone IS NULL THEN (SELECT value FROM settings s WHERE s.key = 'scheduler.time_zone' COLLATE NOCASE) END
         """;
 
     protected override string From => """
@@ -477,8 +477,8 @@ public sealed class JobStore : NamedEntityStore<Job>
     protected override Job Map(SqliteDataReader reader)
     {
         var zone = reader.IsDBNull(14) ? null : reader.GetString(14);
-        var settingZone = reader.IsDBNull(22) ? null : NullIfBlank(reader.GetString(22));
-        var effectiveZoneId = zone ?? settingZone;
+        // The default zone is read only for a job without its own (the column is null otherwise).
+        var effectiveZoneId = zone ?? (reader.IsDBNull(22) ? null : NullIfBlank(reader.GetString(22)));
         var effectiveZone = TimeZoneResolver.TryFind(effectiveZoneId, out var found) ? found : null;
         var jobType = reader.GetString(2);
         var schedule = reader.IsDBNull(3) ? null : reader.GetString(3);

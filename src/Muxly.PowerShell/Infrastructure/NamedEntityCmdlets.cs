@@ -122,6 +122,11 @@ public abstract class GetConnectorScopedCmdlet<T> : GetNamedEntityCmdlet<T> wher
 
     protected sealed override bool Matches(T item)
     {
+        if (Connector is null)
+        {
+            return MatchesOwn(item);
+        }
+
         var (id, name) = ConnectorOf(item);
         return (_connectors ??= new NameFilter(Connector)).Matches([name, id]) && MatchesOwn(item);
     }
@@ -287,7 +292,8 @@ internal static class EntityLookup
 
         if (names is null)
         {
-            foreach (var item in entities.List())
+            // Streamed: each object goes down the pipeline as it is read (see NamedEntityStore.Each).
+            foreach (var item in entities.Each())
             {
                 yield return item;
             }

@@ -85,6 +85,38 @@ public sealed class SecretMaskerTests
         Assert.Equal("""{"servers":[{"host":"a","password":"********"},{"host":"b","password":"${env:PW_B}"}],"ports":[1,2]}""", masked.ToJson());
     }
 
+    [Theory]
+    [InlineData("""{"url":"https://x","headers":{"Authorization":"Bearer b","X-Api-Key":"k"},"tokens":["t1","t2"],"password":"${env:PW}"}""")]
+    [InlineData("""{"servers":[{"host":"a","password":"p1"},{"host":"b","password":"${env:PW_B}"}],"ports":[1,2]}""")]
+    [InlineData("""{"path":"/data/in.jsonl","format":"jsonl","nested":{"a":[1,{"b":null}]}}""")]
+    [InlineData("""{"type":"oauth2","client_id":"app","client_secret":"s","pin":1234,"scopes":["a","b"]}""")]
+    [InlineData("""{"type":"basic","username":"bob"}""")]
+    [InlineData("""{"token":"${env:TOKEN}","verify":true,"extra":null}""")]
+    [InlineData("{}")]
+    public void MaskingStoredText_GivesWhatMaskingTheParsedObjectGives(string stored)
+    {
+        Assert.Equal(SecretMasker.MaskSecretKeys(Parse(stored)).ToJson(), SecretMasker.MaskSecretKeys(stored));
+        Assert.Equal(SecretMasker.MaskAuth(Parse(stored)).ToJson(), SecretMasker.MaskAuth(stored));
+    }
+
+    [Fact]
+    public void MaskingStoredText_ReturnsTextWithoutSecretKeysAsItIs()
+    {
+        var settings = """{"path":"/data/in.jsonl","format":"jsonl"}""";
+        var auth = """{"type":"basic","username":"bob"}""";
+
+        Assert.Same(settings, SecretMasker.MaskSecretKeys(settings));
+        Assert.Same(auth, SecretMasker.MaskAuth(auth));
+    }
+
+    [Fact]
+    public void MaskingStoredText_FindsASecretKeyAtAnyDepth()
+    {
+        var masked = SecretMasker.MaskSecretKeys("""{"a":{"b":[{"c":{"api_key":"k"}}]}}""");
+
+        Assert.Equal("""{"a":{"b":[{"c":{"api_key":"********"}}]}}""", masked);
+    }
+
     [Fact]
     public void KeepMaskedValues_PutsStoredSecretsBackInsideArrays()
     {

@@ -339,6 +339,59 @@ public sealed class ConnectorStoreTests : IDisposable
         Assert.Equal("""{"type":"bearer","token":"t-456"}""", reimported.Item.AuthSettingsUnmasked);
     }
 
+    [Fact]
+    public void Each_GivesWhatListGives_InNameOrder()
+    {
+        foreach (var name in new[] { "b", "C", "a" })
+        {
+            _connectors.Create(Definition(name, connection: """{"path":"/in.jsonl","password":"p"}"""), force: false);
+        }
+
+        var streamed = _connectors.Each().ToList();
+
+        Assert.Equal(["a", "b", "C"], streamed.Select(c => c.Name));
+        Assert.Equal(_connectors.List().Select(c => (c.Id, c.ConnectionSettings, c.CreatedAt)), streamed.Select(c => (c.Id, c.ConnectionSettings, c.CreatedAt)));
+        Assert.All(streamed, c => Assert.Equal("""{"path":"/in.jsonl","password":"********"}""", c.ConnectionSettings));
+    }
+
+    [Fact]
+    public void Each_LetsWritersGoOnWhileItsRowsAreRead_AndClosesItsSnapshotWhenDisposedEarly()
+    {
+        var a = _connectors.Create(Definition("a"), force: false).Item;
+        var b = _connectors.Create(Definition("b"), force: false).Item;
+        _connectors.Create(Definition("c"), force: false);
+
+        using (var listing = _connectors.Each().GetEnumerator())
+        {
+            Assert.True(listing.MoveNext());
+            Assert.Equal("a", listing.Current.Name);
+
+            // What a pipeline such as Get-MuxlyConnector | Disable-MuxlyConnector does: write while the rows are read.
+            _connectors.SetEnabled(a.Id, false);
+            _connectors.Delete(b.Id);
+            Assert.Equal(1L, CheckpointBusy());
+
+            // The listing goes on over the snapshot it started from.
+            Assert.True(listing.MoveNext());
+            Assert.Equal("b", listing.Current.Name);
+        }
+
+        Assert.Equal(0L, CheckpointBusy());
+        Assert.Equal(["a", "c"], _connectors.List().Select(c => c.Name));
+        Assert.False(_connectors.FindById(a.Id)!.Enabled);
+    }
+
+    // 1 while some reader still holds a snapshot of the write-ahead log, 0 once none does.
+    private long CheckpointBusy()
+    {
+        using var connection = _temp.ConnectRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return reader.GetInt64(0);
+    }
+
     private static ConnectorDefinition Definition(string name, string type = "database", string connection = "{}", string auth = "{}") =>
         new(name, type, JsonNode.Parse(connection)!.AsObject(), JsonNode.Parse(auth)!.AsObject());
 }

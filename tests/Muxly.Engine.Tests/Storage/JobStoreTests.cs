@@ -73,6 +73,26 @@ public sealed class JobStoreTests : IDisposable
     }
 
     [Fact]
+    public void List_GivesEachJobItsOwnZoneOrTheSetting_AsGettingItByNameDoes()
+    {
+        _fixture.Store.Settings.Set("scheduler.time_zone", "Asia/Tokyo");
+        _jobs.Create(new JobDefinition("a-default", "hook", "fetch", Schedule: "0 9 * * *"), force: false);
+        _jobs.Create(new JobDefinition("b-berlin", "hook", "fetch", Schedule: "0 9 * * *", TimeZone: "Europe/Berlin"), force: false);
+        _jobs.Create(new JobDefinition("c-manual", "hook", "fetch"), force: false);
+
+        var listed = _jobs.List();
+
+        Assert.Equal(["a-default", "b-berlin", "c-manual"], listed.Select(j => j.Name));
+        Assert.Equal(["Asia/Tokyo", "Europe/Berlin", "Asia/Tokyo"], listed.Select(j => j.EffectiveTimeZone));
+        foreach (var job in listed)
+        {
+            var single = _jobs.FindByName(job.Name)!;
+            Assert.Equal((single.TimeZone, single.EffectiveTimeZone, single.NextRunAt, single.CreatedAt, single.UpdatedAt),
+                (job.TimeZone, job.EffectiveTimeZone, job.NextRunAt, job.CreatedAt, job.UpdatedAt));
+        }
+    }
+
+    [Fact]
     public void NextRunAt_IsNullForADisabledCronJob()
     {
         var job = _jobs.Create(new JobDefinition("off", "hook", "fetch", Schedule: "@hourly", Enabled: false), force: false).Item;
