@@ -121,7 +121,7 @@ internal sealed class CsvFormat : RecordFileFormat
             var value = entries[i].Value;
             if (value.IsObject)
             {
-                var name = prefix is null ? entries[i].Name : prefix + "." + entries[i].Name;
+                var name = prefix is null ? entries[i].Name.Text : prefix + "." + entries[i].Name.Text;
                 if (!record.TryOpen(ref value, NestedShapes(name), out var child))
                 {
                     return false;
@@ -138,7 +138,7 @@ internal sealed class CsvFormat : RecordFileFormat
                 }
             }
 
-            if (column >= _columns!.Length || !IsColumn(_columns[column], prefix, entries[i].Name))
+            if (column >= _columns!.Length || !IsColumn(_columns[column], prefix, entries[i].Name.Text))
             {
                 return false;
             }

@@ -14,14 +14,12 @@ internal sealed class ObjectShape
 {
     private ObjectShape(string[] names)
     {
-        Names = names;
+        Names = Array.ConvertAll(names, n => new ProjectedName(n));
         Utf8 = Array.ConvertAll(names, Encoding.UTF8.GetBytes);
-        Encoded = Array.ConvertAll(names, n => JsonEncodedText.Encode(n, ProjectedRecord.NameEncoder));
     }
 
-    public string[] Names { get; }
+    public ProjectedName[] Names { get; }
     public byte[][] Utf8 { get; }
-    public JsonEncodedText[] Encoded { get; }
 
     /// <summary>The shape of <paramref name="obj"/>, or null where its names repeat or cannot be written as JSON.</summary>
     public static ObjectShape? TryRead(JsonElement obj)
@@ -87,7 +85,7 @@ internal sealed class ObjectShapeCache
                 return false;
             }
 
-            into.Add(new ProjectedEntry(shape.Names[i], shape.Encoded[i], ProjectedValue.Of(property.Value)));
+            into.Add(new ProjectedEntry(shape.Names[i], ProjectedValue.Of(property.Value)));
             i++;
         }
 

@@ -14,14 +14,14 @@ namespace Muxly.Router.Projections;
 internal sealed class ProjectedPath
 {
     private readonly string[] _names;
-    private readonly JsonEncodedText[] _encoded;
+    private readonly ProjectedName[] _encoded;
     private readonly ObjectShapeCache[] _shapes;
 
     private ProjectedPath(string text, string[] names)
     {
         Text = text;
         _names = names;
-        _encoded = Array.ConvertAll(names, n => JsonEncodedText.Encode(n, ProjectedRecord.NameEncoder));
+        _encoded = Array.ConvertAll(names, n => new ProjectedName(n));
         _shapes = Array.ConvertAll(names, _ => new ObjectShapeCache());
     }
 
@@ -95,7 +95,7 @@ internal sealed class ProjectedPath
             if (index < 0)
             {
                 var created = record.Rent();
-                current.Entries.Add(new ProjectedEntry(_names[i], _encoded[i], ProjectedValue.Of(created)));
+                current.Entries.Add(new ProjectedEntry(_encoded[i], ProjectedValue.Of(created)));
                 current = created;
             }
             else if (current.Entries[index].Value.IsNull)
@@ -117,7 +117,7 @@ internal sealed class ProjectedPath
         }
         else
         {
-            current.Entries.Add(new ProjectedEntry(_names[^1], _encoded[^1], value));
+            current.Entries.Add(new ProjectedEntry(_encoded[^1], value));
         }
 
         return true;

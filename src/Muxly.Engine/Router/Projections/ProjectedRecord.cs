@@ -94,9 +94,16 @@ internal sealed class ProjectedRecord
                 break;
             case ProjectedKind.Node when value.Node is JsonObject configured:
                 opened = Rent();
-                foreach (var (name, child) in configured)
+                try
                 {
-                    opened.Entries.Add(new ProjectedEntry(name, JsonEncodedText.Encode(name, NameEncoder), ProjectedValue.Of(child)));
+                    foreach (var (name, child) in configured)
+                    {
+                        opened.Entries.Add(new ProjectedEntry(new ProjectedName(name), ProjectedValue.Of(child)));
+                    }
+                }
+                catch (ArgumentException)
+                {
+                    return false; // a configured name the JSON writer refuses: the materialising path reports it
                 }
 
                 break;

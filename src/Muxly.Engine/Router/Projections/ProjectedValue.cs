@@ -16,26 +16,28 @@ internal enum ProjectedKind : byte
 }
 
 /// <summary>One value of a projected record: from the parse, from a configuration, or an object of entries.</summary>
+/// <remarks>Kept small (entries are moved about in lists): the node or the object share one field.</remarks>
 internal readonly struct ProjectedValue
 {
-    private ProjectedValue(ProjectedKind kind, JsonElement element, JsonNode? node, ProjectedObject? obj)
+    private readonly object? _other;
+
+    private ProjectedValue(ProjectedKind kind, JsonElement element, object? other)
     {
         Kind = kind;
         Element = element;
-        Node = node;
-        Object = obj;
+        _other = other;
     }
 
     public ProjectedKind Kind { get; }
     public JsonElement Element { get; }
-    public JsonNode? Node { get; }
-    public ProjectedObject? Object { get; }
+    public JsonNode? Node => Kind == ProjectedKind.Node ? (JsonNode?)_other : null;
+    public ProjectedObject? Object => Kind == ProjectedKind.Object ? (ProjectedObject)_other! : null;
 
-    public static ProjectedValue Of(JsonElement element) => new(ProjectedKind.Element, element, null, null);
+    public static ProjectedValue Of(JsonElement element) => new(ProjectedKind.Element, element, null);
 
-    public static ProjectedValue Of(JsonNode? node) => new(ProjectedKind.Node, default, node, null);
+    public static ProjectedValue Of(JsonNode? node) => new(ProjectedKind.Node, default, node);
 
-    public static ProjectedValue Of(ProjectedObject obj) => new(ProjectedKind.Object, default, null, obj);
+    public static ProjectedValue Of(ProjectedObject obj) => new(ProjectedKind.Object, default, obj);
 
     /// <summary>True for an object (what a path can go through).</summary>
     public bool IsObject => Kind switch
@@ -73,8 +75,17 @@ internal readonly struct ProjectedValue
     }
 }
 
-/// <summary>A property of a projected object: its name, the name encoded for the JSON writer, and its value.</summary>
-internal readonly record struct ProjectedEntry(string Name, JsonEncodedText EncodedName, ProjectedValue Value);
+/// <summary>A property name, as text and encoded for the JSON writer; made once per shape or path, shared by records.</summary>
+internal sealed class ProjectedName(string text)
+{
+    public string Text { get; } = text;
+
+    /// <summary>Throws ArgumentException for a name the JSON writer refuses (a lone surrogate).</summary>
+    public JsonEncodedText Encoded { get; } = JsonEncodedText.Encode(text, ProjectedRecord.NameEncoder);
+}
+
+/// <summary>A property of a projected object: its name and its value.</summary>
+internal readonly record struct ProjectedEntry(ProjectedName Name, ProjectedValue Value);
 
 /// <summary>An object of a projected record as a list of entries in output order (reused from record to record).</summary>
 internal sealed class ProjectedObject
@@ -86,7 +97,7 @@ internal sealed class ProjectedObject
         var entries = Entries;
         for (var i = 0; i < entries.Count; i++)
         {
-            if (string.Equals(entries[i].Name, name, StringComparison.Ordinal))
+            if (string.Equals(entries[i].Name.Text, name, StringComparison.Ordinal))
             {
                 return i;
             }
@@ -100,7 +111,7 @@ internal sealed class ProjectedObject
         writer.WriteStartObject();
         foreach (var entry in Entries)
         {
-            writer.WritePropertyName(entry.EncodedName);
+            writer.WritePropertyName(entry.Name.Encoded);
             entry.Value.WriteTo(writer);
         }
 
