@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Muxly.Router.Projections;
 using Muxly.Router.Runs;
 
 namespace Muxly.Destinations;
@@ -33,6 +34,17 @@ public interface IDestinationWriter : IDisposable
 
     /// <summary>Flushes and finalises. Throws <see cref="DeliveryException"/> for buffered records that failed.</summary>
     void Complete();
+}
+
+/// <summary>
+/// A writer that can take a record straight from its parse with a rule's field-level transformations applied
+/// (<see cref="ProjectedRecord"/>), writing exactly the bytes it would write for <see cref="ProjectedRecord.ToObject"/>.
+/// The router uses it for a rule only where every destination of the rule is one.
+/// </summary>
+internal interface IProjectedRecordWriter
+{
+    /// <summary>Takes one projected record (valid only during the call); as <see cref="IDestinationWriter.Write"/>.</summary>
+    void Write(ProjectedRecord record);
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Muxly.Router.Projections;
 using Muxly.Router.Runs;
 
 namespace Muxly.Destinations.Files;
@@ -24,6 +25,7 @@ internal sealed class CsvFormat : RecordFileFormat
 
     private readonly RunContext _context;
     private readonly Dictionary<string, JsonNode?> _fields = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ObjectShapeCache> _nestedShapes = new(StringComparer.Ordinal);
     private string[]? _columns;
     private HashSet<string>? _columnSet;
     private bool _warnedAboutExtraFields;
@@ -88,6 +90,92 @@ internal sealed class CsvFormat : RecordFileFormat
         output.Write(LineEnd);
     }
 
+    /// <summary>
+    /// Writes a projected record's row where its flattened fields are exactly the columns, in order (records of one
+    /// source mostly are): then the row is the one <see cref="Encode"/> writes. Anything else (the first record, a
+    /// missing or extra field, repeated names) is left to <see cref="Encode"/>.
+    /// </summary>
+    public override bool TryEncode(ProjectedRecord record, bool started, ArrayBufferWriter<byte> output)
+    {
+        if (_columns is null || _columnSet!.Count != _columns.Length || !record.TryOpenRoot(out var root))
+        {
+            return false;
+        }
+
+        if (!started)
+        {
+            WriteRow(_columns, output);
+        }
+
+        var column = 0;
+        return TryWriteCells(record, root, null, ref column, output) && column == _columns.Length && WriteLineEnd(output);
+    }
+
+    // Flatten's walk, cell by cell: a non-empty object is gone into (its fields named prefix.name), anything else is
+    // the next column's cell.
+    private bool TryWriteCells(ProjectedRecord record, ProjectedObject obj, string? prefix, ref int column, ArrayBufferWriter<byte> output)
+    {
+        var entries = obj.Entries;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var value = entries[i].Value;
+            if (value.IsObject)
+            {
+                var name = prefix is null ? entries[i].Name.Text : prefix + "." + entries[i].Name.Text;
+                if (!record.TryOpen(ref value, NestedShapes(name), out var child))
+                {
+                    return false;
+                }
+
+                if (child.Entries.Count > 0)
+                {
+                    if (!TryWriteCells(record, child, name, ref column, output))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+            }
+
+            if (column >= _columns!.Length || !IsColumn(_columns[column], prefix, entries[i].Name.Text))
+            {
+                return false;
+            }
+
+            if (column > 0)
+            {
+                output.Write(Comma);
+            }
+
+            WriteCell(value, output);
+            column++;
+        }
+
+        return true;
+    }
+
+    private ObjectShapeCache NestedShapes(string name)
+    {
+        if (!_nestedShapes.TryGetValue(name, out var shapes))
+        {
+            _nestedShapes[name] = shapes = new ObjectShapeCache();
+        }
+
+        return shapes;
+    }
+
+    private static bool IsColumn(string column, string? prefix, string name) => prefix is null
+        ? string.Equals(column, name, StringComparison.Ordinal)
+        : column.Length == prefix.Length + 1 + name.Length && column[prefix.Length] == '.'
+            && column.StartsWith(prefix, StringComparison.Ordinal) && column.EndsWith(name, StringComparison.Ordinal);
+
+    private static bool WriteLineEnd(ArrayBufferWriter<byte> output)
+    {
+        output.Write(LineEnd);
+        return true;
+    }
+
     private bool HasExtraFields()
     {
         foreach (var key in _fields.Keys)
@@ -134,6 +222,40 @@ internal sealed class CsvFormat : RecordFileFormat
                 return;
             default:
                 WriteText(value.ToJsonString(CellJson), output);
+                return;
+        }
+    }
+
+    // The same cell for a projected value: a value of the parse as its JsonNode would be written, an opened object
+    // (only an empty one reaches here) as {}.
+    private void WriteCell(ProjectedValue value, ArrayBufferWriter<byte> output)
+    {
+        switch (value.Kind)
+        {
+            case ProjectedKind.Node:
+                WriteCell(value.Node, output);
+                return;
+            case ProjectedKind.Object:
+                WriteText("{}", output);
+                return;
+        }
+
+        var element = value.Element;
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return;
+            case JsonValueKind.String:
+                WriteText(element.GetString()!, output);
+                return;
+            case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                WriteElement(element, output);
+                return;
+            case JsonValueKind.Array:
+                WriteCell(JsonArray.Create(element), output);
+                return;
+            default:
+                WriteCell(JsonObject.Create(element), output);
                 return;
         }
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json.Nodes;
+using Muxly.Router.Projections;
 using Muxly.Router.Runs;
 
 namespace Muxly.Destinations.Files;
@@ -11,7 +12,7 @@ namespace Muxly.Destinations.Files;
 /// append keeps the records already written (appending is not transactional) and closes the file so that it stays
 /// valid (a JSON array gets its closing bracket back).
 /// </summary>
-internal sealed class FileDestinationWriter : IDestinationWriter
+internal sealed class FileDestinationWriter : IDestinationWriter, IProjectedRecordWriter
 {
     private readonly FileDestinationOptions _options;
     private readonly RunContext _context;
@@ -43,6 +44,18 @@ internal sealed class FileDestinationWriter : IDestinationWriter
     public void Write(JsonObject record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        Write(record, null);
+    }
+
+    public void Write(ProjectedRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Write(null, record);
+    }
+
+    // One of the two is given: a record, or a projected record written straight from its parse.
+    private void Write(JsonObject? record, ProjectedRecord? projected)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_completed)
         {
@@ -52,12 +65,12 @@ internal sealed class FileDestinationWriter : IDestinationWriter
         // Not through Guarded: this runs once per record, and a closure per record costs more than the write.
         try
         {
-            Encode(record);
+            Encode(record, projected);
             if (_options.Rotation == FileRotation.Size && _current.Started
                 && _current.Size + _encoded.WrittenCount + _format.ClosingLength > _options.MaxBytes)
             {
                 Roll();
-                Encode(record); // the new file needs its opening (array bracket, CSV header)
+                Encode(record, projected); // the new file needs its opening (array bracket, CSV header)
             }
 
             _current.Write(_encoded);
@@ -125,10 +138,16 @@ internal sealed class FileDestinationWriter : IDestinationWriter
         }
     }
 
-    private void Encode(JsonObject record)
+    private void Encode(JsonObject? record, ProjectedRecord? projected)
     {
         _encoded.ResetWrittenCount();
-        _format.Encode(record, _current.Started, _encoded);
+        if (projected is not null && _format.TryEncode(projected, _current.Started, _encoded))
+        {
+            return;
+        }
+
+        _encoded.ResetWrittenCount();
+        _format.Encode(record ?? projected!.ToObject(), _current.Started, _encoded);
     }
 
     private void Roll()

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json.Nodes;
+using Muxly.Router.Projections;
 
 namespace Muxly.Destinations.Files;
 
@@ -45,6 +46,13 @@ internal sealed class JsonArrayFormat : RecordFileFormat
     {
         output.Write(started ? Separator : Opening);
         WriteJson(record, output);
+    }
+
+    public override bool TryEncode(ProjectedRecord record, bool started, ArrayBufferWriter<byte> output)
+    {
+        output.Write(started ? Separator : Opening);
+        WriteJson(record, output);
+        return true;
     }
 
     public override void EncodeEnd(bool started, ArrayBufferWriter<byte> output) => output.Write(started ? Closing : EmptyArray);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json.Nodes;
+using Muxly.Router.Projections;
 
 namespace Muxly.Destinations.Files;
 
@@ -13,5 +14,12 @@ internal sealed class JsonLinesFormat : RecordFileFormat
     {
         WriteJson(record, output);
         output.Write(NewLine);
+    }
+
+    public override bool TryEncode(ProjectedRecord record, bool started, ArrayBufferWriter<byte> output)
+    {
+        WriteJson(record, output);
+        output.Write(NewLine);
+        return true;
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Muxly.Router.Projections;
 using Muxly.Router.Runs;
 
 namespace Muxly.Destinations.Files;
@@ -42,6 +43,12 @@ internal abstract class RecordFileFormat
     /// <summary>Encodes one record; when <paramref name="started"/> is false the file's opening comes first.</summary>
     public abstract void Encode(JsonObject record, bool started, ArrayBufferWriter<byte> output);
 
+    /// <summary>
+    /// Encodes a projected record as <see cref="Encode"/> would encode <see cref="ProjectedRecord.ToObject"/>, or
+    /// returns false (having written anything or nothing) where this format cannot, and the caller encodes the object.
+    /// </summary>
+    public abstract bool TryEncode(ProjectedRecord record, bool started, ArrayBufferWriter<byte> output);
+
     /// <summary>Encodes the file's ending (nothing for line formats; the closing bracket, or <c>[]</c>, for a JSON array).</summary>
     public virtual void EncodeEnd(bool started, ArrayBufferWriter<byte> output)
     {
@@ -51,8 +58,29 @@ internal abstract class RecordFileFormat
 
     protected void WriteJson(JsonObject record, ArrayBufferWriter<byte> output) => WriteNode(record, output);
 
-    // One writer for the whole run, pointed at the output buffer for each record (or CSV cell).
     protected void WriteNode(JsonNode node, ArrayBufferWriter<byte> output)
+    {
+        var writer = WriterFor(output);
+        node.WriteTo(writer);
+        writer.Flush();
+    }
+
+    protected void WriteJson(ProjectedRecord record, ArrayBufferWriter<byte> output)
+    {
+        var writer = WriterFor(output);
+        record.WriteTo(writer);
+        writer.Flush();
+    }
+
+    protected void WriteElement(JsonElement element, ArrayBufferWriter<byte> output)
+    {
+        var writer = WriterFor(output);
+        element.WriteTo(writer);
+        writer.Flush();
+    }
+
+    // One writer for the whole run, pointed at the output buffer for each record (or CSV cell).
+    private Utf8JsonWriter WriterFor(ArrayBufferWriter<byte> output)
     {
         if (_writer is null)
         {
@@ -63,8 +91,7 @@ internal abstract class RecordFileFormat
             _writer.Reset(output);
         }
 
-        node.WriteTo(_writer);
-        _writer.Flush();
+        return _writer;
     }
 
     protected static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';

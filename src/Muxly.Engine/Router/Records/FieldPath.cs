@@ -25,6 +25,9 @@ public sealed class FieldPath
     /// <summary>The segments, for callers that need them (such as error messages and explain output).</summary>
     public int Depth => _segments.Length;
 
+    /// <summary>The property names from the root down, or null where the path has an array index.</summary>
+    internal string[]? Names => Array.TrueForAll(_segments, s => s.Name is not null) ? Array.ConvertAll(_segments, s => s.Name!) : null;
+
     /// <summary>True where the path is one plain property name (the fast, common case).</summary>
     public bool IsSimple => _segments.Length == 1 && _segments[0].Name is not null;
 

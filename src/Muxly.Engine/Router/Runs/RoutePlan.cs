@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Muxly.Connectors;
 using Muxly.Router.Conditions;
+using Muxly.Router.Projections;
 using Muxly.Router.Transformations;
 using Muxly.Storage;
 
@@ -56,9 +57,12 @@ public sealed class RoutePlan
         var stored = route.RuleIds.Select(id => store.Rules.FindById(id)).OfType<Rule>().Where(r => r.Enabled);
         foreach (var rule in store.Rules.InEvaluationOrder(stored))
         {
-            var pipeline = RulePipelines.Build(store, rule, context);
+            var steps = RulePipelines.Steps(store, rule);
+            var built = RulePipelines.Build(store, steps, context);
+            var pipeline = built.Stages.Count == 0 ? null : built;
             var targets = rule.DestinationIds.Select(id => Use(id, $"rule '{rule.Name}'")).OfType<string>().ToList();
-            rules.Add(new PlannedRule(rule, ConditionCompiler.Compile(rule.Condition), pipeline.Stages.Count == 0 ? null : pipeline, targets));
+            var projection = RecordProjection.TryCompile(steps, pipeline, TransformationRegistry.Default);
+            rules.Add(new PlannedRule(rule, ConditionCompiler.Compile(rule.Condition), pipeline, targets, projection));
         }
 
         var plan = new RoutePlan(route, connector, rules, destinations)
@@ -70,11 +74,18 @@ public sealed class RoutePlan
     }
 
     internal string? DeadLetterId { get; private init; }
+
+    /// <summary>False to write every record through the materialising path (the reference the projections are tested against).</summary>
+    internal bool UseProjections { get; set; } = true;
     internal string? UnmatchedId { get; private init; }
 }
 
-/// <summary>One rule ready to run.</summary>
-internal sealed record PlannedRule(Rule Rule, CompiledCondition Condition, ITransformation? Pipeline, IReadOnlyList<string> DestinationIds);
+/// <summary>
+/// One rule ready to run. <paramref name="Projection"/> is there where every transformation is field-level: a record
+/// read as a parse can then be written from the parse (see <see cref="RecordProjection"/>).
+/// </summary>
+internal sealed record PlannedRule(Rule Rule, CompiledCondition Condition, ITransformation? Pipeline, IReadOnlyList<string> DestinationIds,
+    RecordProjection? Projection = null);
 
 /// <summary>Records from a stored connector, through its registered type, with dynamic values and references expanded.</summary>
 public static class RouteSources

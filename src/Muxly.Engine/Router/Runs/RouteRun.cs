@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Muxly.Connectors;
 using Muxly.Destinations;
+using Muxly.Router.Projections;
 
 namespace Muxly.Router.Runs;
 
@@ -22,6 +23,7 @@ public sealed class RouteRun : IDisposable
     private readonly Dictionary<string, DestinationRunCount> _counts = new(StringComparer.Ordinal);
     private readonly RuleRunCount[] _ruleCounts;
     private readonly Action<JsonObject>[] _ruleOutputs;
+    private RecordProjection?[] _projections;
     private readonly RouteRunSummary _summary;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _position;
@@ -55,6 +57,7 @@ public sealed class RouteRun : IDisposable
             Rules = _ruleCounts,
             Destinations = _counts.Values.ToList(),
         };
+        _projections = new RecordProjection?[plan.Rules.Count];
     }
 
     /// <summary>True once the run has failed (under <c>fail</c>); pushing more changes nothing.</summary>
@@ -87,6 +90,10 @@ public sealed class RouteRun : IDisposable
             throw;
         }
 
+        // A rule writes from the parse only where all of its destinations can.
+        run._projections = plan.Rules
+            .Select(r => plan.UseProjections && r.Projection is not null && r.DestinationIds.All(id => run._writers[id] is IProjectedRecordWriter) ? r.Projection : null)
+            .ToArray();
         return run;
     }
 
@@ -215,7 +222,9 @@ public sealed class RouteRun : IDisposable
     }
 
     // A record read transiently (item.Raw) has its conditions read from the parsed JSON, and is made a JsonObject only
-    // when a rule or the unmatched destination takes it: most records a route drops are never materialised.
+    // when a rule or the unmatched destination takes it: most records a route drops are never materialised. A rule
+    // with a projection (field-level transformations only, file destinations) writes even the records it takes from the
+    // parse, unless the projection declines the record.
     private void Route(SourceItem item)
     {
         var raw = item.Raw;
@@ -230,18 +239,25 @@ public sealed class RouteRun : IDisposable
                 continue;
             }
 
-            record ??= raw!.ToObject();
             matched = true;
             _ruleCounts[i].Matched++;
-            var last = i == rules.Count - 1 || rule.Rule.StopAfterMatch;
-            if (rule.Pipeline is null)
+            if (record is null && _projections[i]?.Apply(raw!.Element) is { } projected)
             {
-                _ruleOutputs[i](record);
+                DeliverProjected(i, projected);
             }
             else
             {
-                // Transformations change the record they are given: later rules must still see the original.
-                rule.Pipeline.Push(last ? record : record.DeepClone().AsObject(), _ruleOutputs[i]);
+                record ??= raw!.ToObject();
+                var last = i == rules.Count - 1 || rule.Rule.StopAfterMatch;
+                if (rule.Pipeline is null)
+                {
+                    _ruleOutputs[i](record);
+                }
+                else
+                {
+                    // Transformations change the record they are given: later rules must still see the original.
+                    rule.Pipeline.Push(last ? record : record.DeepClone().AsObject(), _ruleOutputs[i]);
+                }
             }
 
             if (rule.Rule.StopAfterMatch || HasFailed)
@@ -281,6 +297,28 @@ public sealed class RouteRun : IDisposable
         catch (DeliveryException ex)
         {
             DeliveryFailed(destinationId, ex);
+        }
+    }
+
+    private void DeliverProjected(int rule, ProjectedRecord record)
+    {
+        _ruleCounts[rule].Produced++;
+        foreach (var destinationId in _plan.Rules[rule].DestinationIds)
+        {
+            if (HasFailed)
+            {
+                return;
+            }
+
+            _counts[destinationId].Accepted++;
+            try
+            {
+                ((IProjectedRecordWriter)_writers[destinationId]).Write(record);
+            }
+            catch (DeliveryException ex)
+            {
+                DeliveryFailed(destinationId, ex);
+            }
         }
     }
 

@@ -7,11 +7,17 @@ namespace Muxly.Router.Runs;
 /// <summary>Builds a stored rule's transformations into one pipeline, as a route run and Test-MuxlyRule both use them.</summary>
 public static class RulePipelines
 {
-    public static TransformationPipeline Build(MuxlyStore store, Rule rule, RunContext context)
-    {
-        var steps = store.Transformations.ListForRule(rule.Id)
+    public static TransformationPipeline Build(MuxlyStore store, Rule rule, RunContext context) =>
+        Build(store, Steps(store, rule), context);
+
+    /// <summary>A stored rule's transformations in sequence order.</summary>
+    public static IReadOnlyList<TransformationStep> Steps(MuxlyStore store, Rule rule) =>
+        store.Transformations.ListForRule(rule.Id)
             .Select(t => new TransformationStep(t.TransformationType, JsonNode.Parse(t.Config) as JsonObject))
             .ToList();
+
+    public static TransformationPipeline Build(MuxlyStore store, IReadOnlyList<TransformationStep> steps, RunContext context)
+    {
         return steps.Count == 0 ? TransformationPipeline.Empty : TransformationRegistry.Default.CreatePipeline(steps, ContextFor(store, context));
     }
 

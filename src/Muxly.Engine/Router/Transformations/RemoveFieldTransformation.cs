@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Muxly.Router.Projections;
 using Muxly.Router.Records;
 
 namespace Muxly.Router.Transformations;
@@ -7,7 +8,7 @@ namespace Muxly.Router.Transformations;
 /// <c>remove_field</c>: removes fields from every record. Config: <c>{"field": "path"}</c> or
 /// <c>{"fields": ["path", ...]}</c> (one of the two). Fields a record does not have are ignored.
 /// </summary>
-public sealed class RemoveFieldTransformation : ITransformationType
+public sealed class RemoveFieldTransformation : ITransformationType, IProjectableTransformationType
 {
     public string Name => "remove_field";
 
@@ -27,6 +28,12 @@ public sealed class RemoveFieldTransformation : ITransformationType
 
             return record;
         });
+    }
+
+    ProjectionStep? IProjectableTransformationType.Project(JsonObject config)
+    {
+        var fields = Parse(config).Select(ProjectedPath.TryCreate).ToArray();
+        return Array.TrueForAll(fields, f => f is not null) ? new Remove(fields!) : null;
     }
 
     private IReadOnlyList<FieldPath> Parse(JsonObject config)
@@ -51,5 +58,21 @@ public sealed class RemoveFieldTransformation : ITransformationType
 
         var fields = reader.PathList("fields");
         return fields.Count > 0 ? fields : throw reader.Invalid("remove_field 'fields' cannot be empty.");
+    }
+
+    private sealed class Remove(ProjectedPath[] fields) : ProjectionStep
+    {
+        public override bool ApplyTo(ProjectedRecord record)
+        {
+            foreach (var field in fields)
+            {
+                if (!field.TryRemove(record, out _, out _))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Muxly.Router.Projections;
 using Muxly.Router.Records;
 
 namespace Muxly.Router.Transformations;
@@ -9,7 +10,7 @@ namespace Muxly.Router.Transformations;
 /// passes through unchanged; an existing <c>to</c> is overwritten. Where <c>to</c> cannot be written (a parent on the
 /// way is not an object) the value stays where it was and a warning is given.
 /// </summary>
-public sealed class RenameFieldTransformation : ITransformationType
+public sealed class RenameFieldTransformation : ITransformationType, IProjectableTransformationType
 {
     public string Name => "rename_field";
 
@@ -37,9 +38,35 @@ public sealed class RenameFieldTransformation : ITransformationType
         });
     }
 
+    ProjectionStep? IProjectableTransformationType.Project(JsonObject config)
+    {
+        var (from, to) = Parse(config);
+        return ProjectedPath.TryCreate(from) is { } source && ProjectedPath.TryCreate(to) is { } target ? new Move(source, target) : null;
+    }
+
     private (FieldPath From, FieldPath To) Parse(JsonObject config)
     {
         var reader = new TransformationConfig(Name, config, "from", "to");
         return (reader.RequirePath("from"), reader.RequirePath("to"));
+    }
+
+    // As Create's stage: remove, then set; where the target cannot be written the record goes the materialising way,
+    // which puts the value back and warns.
+    private sealed class Move(ProjectedPath from, ProjectedPath to) : ProjectionStep
+    {
+        public override bool ApplyTo(ProjectedRecord record)
+        {
+            if (from.Text == to.Text)
+            {
+                return true;
+            }
+
+            if (!from.TryRemove(record, out var found, out var value))
+            {
+                return false;
+            }
+
+            return !found || to.TrySet(record, value);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Muxly.Router.Projections;
 using Muxly.Router.Records;
 
 namespace Muxly.Router.Transformations;
@@ -9,7 +10,7 @@ namespace Muxly.Router.Transformations;
 /// is a template filled from the record, as in <c>format_string</c> (a missing field gives empty text). Intermediate
 /// objects of <c>field</c> are created; where it cannot be written a warning is given.
 /// </summary>
-public sealed class SetFieldTransformation : ITransformationType
+public sealed class SetFieldTransformation : ITransformationType, IProjectableTransformationType
 {
     public string Name => "set_field";
 
@@ -33,6 +34,13 @@ public sealed class SetFieldTransformation : ITransformationType
         });
     }
 
+    // A constant only: a template reads the record.
+    ProjectionStep? IProjectableTransformationType.Project(JsonObject config)
+    {
+        var (field, value, template) = Parse(config);
+        return template is null && ProjectedPath.TryCreate(field) is { } target ? new SetConstant(target, value) : null;
+    }
+
     private (FieldPath Field, JsonNode? Value, TextTemplate? Template) Parse(JsonObject config)
     {
         var reader = new TransformationConfig(Name, config, "field", "value");
@@ -42,5 +50,11 @@ public sealed class SetFieldTransformation : ITransformationType
             ? TextTemplate.Parse(text, reader, "value")
             : null;
         return (field, value, template);
+    }
+
+    // The configured node is only ever written, never attached to a record, so every record can share it.
+    private sealed class SetConstant(ProjectedPath field, JsonNode? value) : ProjectionStep
+    {
+        public override bool ApplyTo(ProjectedRecord record) => field.TrySet(record, ProjectedValue.Of(value));
     }
 }
