@@ -112,8 +112,9 @@ if ($results.smoke) {
 & $add '```'
 & $add
 & $add 'Bench is not part of `Test` or CI. It builds (Release), installs jq, Miller and GNU time from Debian''s packages if'
-& $add 'they are missing (and says so), runs the engine benchmarks (BenchmarkDotNet, `bench/Muxly.Benchmarks`), the router'
-& $add 'end to end (`bench/router`), the cmdlet timings (`bench/cmdlets`) and the scheduler (`bench/scheduler`), keeps every figure in `out/bench/results.json`'
+& $add 'they are missing (and says so), precompiles a copy of the pinned pwsh (`out/bench/pwsh`, see the cmdlets), runs the engine'
+& $add 'benchmarks (BenchmarkDotNet, `bench/Muxly.Benchmarks`), the router end to end (`bench/router`), the cmdlet timings'
+& $add '(`bench/cmdlets`), the scheduler (`bench/scheduler`) and the webhook listener (`bench/webhooks`), keeps every figure in `out/bench/results.json`'
 & $add 'and writes this file. `bench/Write-PerformanceReport.ps1 -ResultsPath out/bench/results.json -ReportPath docs/performance.md`'
 & $add 'rewrites it from those results without measuring again. Give the run a machine to itself: other load skews every figure.'
 & $add
@@ -153,8 +154,8 @@ $sqliteRows = @(foreach ($journal in 'wal', 'delete') {
 & $add
 & $add 'From the performance issue and SPEC §9; the thresholds are set in one place, `$Goals` in'
 & $add '`bench/Write-PerformanceReport.ps1`. Ratios are Muxly''s records/s over the other''s, measured in the same round.'
-& $add 'Each verdict takes the worst workload at the largest size both ran: every Muxly run pays about a second to start'
-& $add 'pwsh and import the module, which small inputs cannot spread (the lowest ratio over all sizes is shown too). The'
+& $add 'Each verdict takes the worst workload at the largest size both ran: every Muxly run pays pwsh''s start, the module''s'
+& $add 'import and the JIT''s warm-up (about half a second to a second here), which small inputs cannot spread (the lowest ratio over all sizes is shown too). The'
 & $add 'PowerShell pipeline runs inside pwsh like Muxly, so its ratio compares the time each measures inside pwsh; the'
 & $add 'others compare whole processes.'
 & $add
