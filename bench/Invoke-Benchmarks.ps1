@@ -76,20 +76,16 @@ function Initialize-BenchPwsh {
         the tool's start too. Without a compiler the benchmarks run the tool and say so.
     #>
     $copy = Join-Path $WorkDir 'pwsh'
-    $marker = Join-Path $copy '.precompiled'
-    if (-not (Test-Path $marker) -or (Get-Content $marker -Raw).Trim() -ne $PSHOME) {
-        Write-Host "Precompiling a copy of pwsh $($PSVersionTable.PSVersion) (ReadyToRun) into $copy" -ForegroundColor Yellow
-        if (Test-Path $copy) { Remove-Item $copy -Recurse -Force }
-        Copy-Item $PSHOME $copy -Recurse
-        # PowerShell's own assemblies and what they load at start; not Roslyn (only Add-Type uses it, and it is slow to compile).
-        $assemblies = Get-ChildItem $PSHOME -Filter '*.dll' | Where-Object {
-            $_.Name -notlike 'Microsoft.CodeAnalysis*' -and -not (Test-ReadyToRun $_.FullName)
-        }
-        $done = & (Join-Path $PSScriptRoot '../tools/ReadyToRun/Invoke-ReadyToRun.ps1') -Assembly $assemblies -OutputFolder $copy `
-            -Reference (Join-Path $PSHOME 'Microsoft.CodeAnalysis*.dll')
-        if (-not $done) { Remove-Item $copy -Recurse -Force; return $null }
-        Set-Content $marker $PSHOME
+    Write-Host "Precompiling a copy of pwsh $($PSVersionTable.PSVersion) (ReadyToRun) into $copy; removed after the run" -ForegroundColor Yellow
+    if (Test-Path $copy) { Remove-Item $copy -Recurse -Force }
+    Copy-Item $PSHOME $copy -Recurse
+    # PowerShell's own assemblies and what they load at start; not Roslyn (only Add-Type uses it, and it is slow to compile).
+    $assemblies = Get-ChildItem $PSHOME -Filter '*.dll' | Where-Object {
+        $_.Name -notlike 'Microsoft.CodeAnalysis*' -and -not (Test-ReadyToRun $_.FullName)
     }
+    $done = & (Join-Path $PSScriptRoot '../tools/ReadyToRun/Invoke-ReadyToRun.ps1') -Assembly $assemblies -OutputFolder $copy `
+        -Reference (Join-Path $PSHOME 'Microsoft.CodeAnalysis*.dll')
+    if (-not $done) { Remove-Item $copy -Recurse -Force; return $null }
     Join-Path $copy 'pwsh.dll'
 }
 
@@ -132,40 +128,48 @@ function Invoke-EngineBenchmark {
 }
 
 Install-BenchTool
-$env:MUXLY_BENCH_PWSH = Initialize-BenchPwsh
-$machine = Get-MachineInfo
-$engine = Invoke-EngineBenchmark
+try {
+    $env:MUXLY_BENCH_PWSH = Initialize-BenchPwsh
+    $machine = Get-MachineInfo
+    $engine = Invoke-EngineBenchmark
 
-Write-Host '== Router, end to end' -ForegroundColor Cyan
-$router = @(& (Join-Path $PSScriptRoot 'router/Invoke-RouterComparison.ps1') -ModulePath $ModulePath -BenchDll $BenchDll `
-        -WorkDir (Join-Path $WorkDir 'router') -Sizes $Sizes -Runs $Runs -PowerShellMaxRecords $PowerShellMaxRecords)
+    Write-Host '== Router, end to end' -ForegroundColor Cyan
+    $router = @(& (Join-Path $PSScriptRoot 'router/Invoke-RouterComparison.ps1') -ModulePath $ModulePath -BenchDll $BenchDll `
+            -WorkDir (Join-Path $WorkDir 'router') -Sizes $Sizes -Runs $Runs -PowerShellMaxRecords $PowerShellMaxRecords)
 
-Write-Host '== Cmdlets' -ForegroundColor Cyan
-$cmdlets = @(& (Join-Path $PSScriptRoot 'cmdlets/Measure-CmdletTimings.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'cmdlets') -Runs ([math]::Max($Runs, 5)))
+    Write-Host '== Cmdlets' -ForegroundColor Cyan
+    $cmdlets = @(& (Join-Path $PSScriptRoot 'cmdlets/Measure-CmdletTimings.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'cmdlets') -Runs ([math]::Max($Runs, 5)))
 
-Write-Host '== Scheduler' -ForegroundColor Cyan
-# A smoke run measures 15 s once; the real one 60 s, several times.
-$scheduler = & (Join-Path $PSScriptRoot 'scheduler/Measure-Scheduler.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'scheduler') `
-    -Runs ($Quick ? 1 : $Runs) -Seconds ($Quick ? 15 : 60)
+    Write-Host '== Scheduler' -ForegroundColor Cyan
+    # A smoke run measures 15 s once; the real one 60 s, several times.
+    $scheduler = & (Join-Path $PSScriptRoot 'scheduler/Measure-Scheduler.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'scheduler') `
+        -Runs ($Quick ? 1 : $Runs) -Seconds ($Quick ? 15 : 60)
 
-Write-Host '== Webhook listener' -ForegroundColor Cyan
-$listener = & (Join-Path $PSScriptRoot 'webhooks/Measure-Listener.ps1') -ModulePath $ModulePath -BenchDll $BenchDll `
-    -WorkDir (Join-Path $WorkDir 'listener') -Runs $Runs -Seconds $(if ($Quick) { 3 } else { 10 }) -WarmUpSeconds $(if ($Quick) { 1 } else { 3 })
+    Write-Host '== Webhook listener' -ForegroundColor Cyan
+    $listener = & (Join-Path $PSScriptRoot 'webhooks/Measure-Listener.ps1') -ModulePath $ModulePath -BenchDll $BenchDll `
+        -WorkDir (Join-Path $WorkDir 'listener') -Runs $Runs -Seconds $(if ($Quick) { 3 } else { 10 }) -WarmUpSeconds $(if ($Quick) { 1 } else { 3 })
 
-$results = [ordered]@{
-    started  = $started.ToString('o')
-    finished = [DateTimeOffset]::Now.ToString('o')
-    smoke    = [bool]$Quick
-    sizes    = $Sizes
-    runs     = $Runs
-    machine  = $machine
-    engine   = $engine
-    router   = $router
-    cmdlets  = $cmdlets
-    scheduler = $scheduler
-    listener = $listener
+    $results = [ordered]@{
+        started  = $started.ToString('o')
+        finished = [DateTimeOffset]::Now.ToString('o')
+        smoke    = [bool]$Quick
+        sizes    = $Sizes
+        runs     = $Runs
+        machine  = $machine
+        engine   = $engine
+        router   = $router
+        cmdlets  = $cmdlets
+        scheduler = $scheduler
+        listener = $listener
+    }
+    $resultsPath = Join-Path $WorkDir 'results.json'
+    $results | ConvertTo-Json -Depth 20 | Set-Content $resultsPath
+    & (Join-Path $PSScriptRoot 'Write-PerformanceReport.ps1') -ResultsPath $resultsPath -ReportPath $ReportPath
+    Write-Host "Results: $resultsPath; report: $ReportPath"
 }
-$resultsPath = Join-Path $WorkDir 'results.json'
-$results | ConvertTo-Json -Depth 20 | Set-Content $resultsPath
-& (Join-Path $PSScriptRoot 'Write-PerformanceReport.ps1') -ResultsPath $resultsPath -ReportPath $ReportPath
-Write-Host "Results: $resultsPath; report: $ReportPath"
+finally {
+    # The copy is PowerShell's whole folder (its own System.Text.Json and reference assemblies among it): not left in
+    # out/, where only the module's build belongs.
+    if ($env:MUXLY_BENCH_PWSH) { Remove-Item (Split-Path $env:MUXLY_BENCH_PWSH) -Recurse -Force -ErrorAction SilentlyContinue }
+    $env:MUXLY_BENCH_PWSH = $null
+}

@@ -112,7 +112,7 @@ if ($results.smoke) {
 & $add '```'
 & $add
 & $add 'Bench is not part of `Test` or CI. It builds (Release), installs jq, Miller and GNU time from Debian''s packages if'
-& $add 'they are missing (and says so), precompiles a copy of the pinned pwsh (`out/bench/pwsh`, see the cmdlets), runs the engine'
+& $add 'they are missing (and says so), precompiles a copy of the pinned pwsh for the run (see the cmdlets), runs the engine'
 & $add 'benchmarks (BenchmarkDotNet, `bench/Muxly.Benchmarks`), the router end to end (`bench/router`), the cmdlet timings'
 & $add '(`bench/cmdlets`), the scheduler (`bench/scheduler`) and the webhook listener (`bench/webhooks`), keeps every figure in `out/bench/results.json`'
 & $add 'and writes this file. `bench/Write-PerformanceReport.ps1 -ResultsPath out/bench/results.json -ReportPath docs/performance.md`'
