@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Muxly.Router.Transformations;
 
 namespace Muxly.Router.Projections;
 
@@ -54,6 +56,49 @@ internal readonly struct ProjectedValue
         ProjectedKind.Node => Node is null,
         _ => false,
     };
+
+    /// <summary>The value as a formula reads it (<see cref="JsonValues.TryGetNumber(JsonNode?, bool, out double)"/>).</summary>
+    public bool TryGetNumber(out double number)
+    {
+        number = 0;
+        return Kind switch
+        {
+            ProjectedKind.Element => JsonValues.TryGetNumber(Element, allowNumericText: true, out number),
+            ProjectedKind.Node => JsonValues.TryGetNumber(Node, allowNumericText: true, out number),
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// Appends the value as a template writes it (<see cref="JsonValues.ToText"/>): nothing for null, text as is, a
+    /// number or boolean as its JSON. False for an object or array, whose JSON text the materialised record gives.
+    /// </summary>
+    public bool TryAppendText(StringBuilder text)
+    {
+        switch (Kind)
+        {
+            case ProjectedKind.Node when Node is null or JsonValue:
+                text.Append(JsonValues.ToText(Node));
+                return true;
+            case ProjectedKind.Element:
+                switch (Element.ValueKind)
+                {
+                    case JsonValueKind.Null:
+                        return true;
+                    case JsonValueKind.String:
+                        text.Append(Element.GetString());
+                        return true;
+                    case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                        // As written from the parse, so as the materialised value's JSON text.
+                        text.Append(Element.GetRawText());
+                        return true;
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
 
     public void WriteTo(Utf8JsonWriter writer)
     {

@@ -37,6 +37,26 @@ internal static class JsonValues
         }
     }
 
+    /// <summary>
+    /// <see cref="TryGetNumber(JsonNode?, bool, out double)"/> for a value of a parse: the same numbers as from the
+    /// <see cref="JsonNode"/> the value becomes when it is materialised.
+    /// </summary>
+    public static bool TryGetNumber(JsonElement element, bool allowNumericText, out double number)
+    {
+        number = 0;
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Number:
+                return element.TryGetDouble(out number)
+                    || double.TryParse(element.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+            case JsonValueKind.String when allowNumericText:
+                return double.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number)
+                    && double.IsFinite(number);
+            default:
+                return false;
+        }
+    }
+
     public static bool IsNumber(JsonNode? node) => node is JsonValue && node.GetValueKind() == JsonValueKind.Number;
 
     public static bool TryGetString(JsonNode? node, out string text)
