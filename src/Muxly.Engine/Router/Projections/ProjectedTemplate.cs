@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using Muxly.Router.Records;
 
 namespace Muxly.Router.Projections;
@@ -12,7 +10,7 @@ namespace Muxly.Router.Projections;
 internal sealed class ProjectedTemplate
 {
     private readonly object[] _parts; // string (literal) or ProjectedPath
-    private readonly StringBuilder _text = new();
+    private readonly ProjectedText _text = new();
 
     private ProjectedTemplate(object[] parts) => _parts = parts;
 
@@ -40,9 +38,10 @@ internal sealed class ProjectedTemplate
         return new ProjectedTemplate(projected);
     }
 
-    public bool TryRender(ProjectedRecord record, out string text)
+    /// <summary>The filled text (in this template's buffer, valid for this record), or false as above.</summary>
+    public bool TryRender(ProjectedRecord record, out ProjectedText text)
     {
-        text = string.Empty;
+        text = _text;
         _text.Clear();
         foreach (var part in _parts)
         {
@@ -56,7 +55,6 @@ internal sealed class ProjectedTemplate
             }
         }
 
-        text = _text.ToString();
         return true;
     }
 }
@@ -68,5 +66,5 @@ internal sealed class ProjectedTemplate
 internal sealed class FillTemplate(ProjectedTemplate template, ProjectedPath output) : ProjectionStep
 {
     public override bool ApplyTo(ProjectedRecord record) =>
-        template.TryRender(record, out var text) && output.TrySet(record, ProjectedValue.Of(JsonValue.Create(text)));
+        template.TryRender(record, out var text) && output.TrySet(record, ProjectedValue.Of(text));
 }

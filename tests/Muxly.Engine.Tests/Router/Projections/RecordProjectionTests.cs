@@ -103,6 +103,8 @@ public sealed class RecordProjectionTests : IDisposable
             ("formula", """{"expression":"revenue + a + b","output":"calc.sum"}"""),
             ("set_field", """{"field":"rate","value":"12.5"}"""),
             ("formula", """{"expression":"id * rate","output":"rated"}"""),
+            ("format_string", """{"template":"{{id}}","output":"id_text"}"""),
+            ("formula", """{"expression":"id_text * 2","output":"id_twice"}"""),
         ],
         ["formula-problems"] =
         [
@@ -115,11 +117,14 @@ public sealed class RecordProjectionTests : IDisposable
         ],
         ["formula-non-numbers"] =
         [
-            // Operands that are text, null, missing or under a parent that is null or text: nearly every record is
-            // left to the materialising path, which writes null and warns.
+            // Operands that are text (from the input or a template), null, missing or under a parent that is null or
+            // text: nearly every record is left to the materialising path, which writes null and warns (each value
+            // kind's reading is checked on its own in ProjectedValueTests).
             ("formula", """{"expression":"customer.id * 2","output":"a"}"""),
             ("formula", """{"expression":"note + 1","output":"b"}"""),
             ("formula", """{"expression":"meta.source.v * 2","output":"meta.v2"}"""),
+            ("format_string", """{"template":"{{id}} x","output":"id_text"}"""),
+            ("formula", """{"expression":"id_text + 1","output":"c"}"""),
         ],
         ["templates"] =
         [
