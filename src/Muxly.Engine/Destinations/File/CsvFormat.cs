@@ -238,6 +238,9 @@ internal sealed class CsvFormat : RecordFileFormat
             case ProjectedKind.Object:
                 WriteText("{}", output);
                 return;
+            case ProjectedKind.Text:
+                WriteText(value.Text!.Span, output);
+                return;
         }
 
         var element = value.Element;
@@ -261,15 +264,15 @@ internal sealed class CsvFormat : RecordFileFormat
     }
 
     // RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
-    private static void WriteText(string text, ArrayBufferWriter<byte> output)
+    private static void WriteText(ReadOnlySpan<char> text, ArrayBufferWriter<byte> output)
     {
-        if (text.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        if (text.IndexOfAny(",\"\r\n") < 0)
         {
             output.Advance(Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length))));
             return;
         }
 
-        var quoted = "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        var quoted = "\"" + text.ToString().Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
         output.Advance(Encoding.UTF8.GetBytes(quoted, output.GetSpan(Encoding.UTF8.GetMaxByteCount(quoted.Length))));
     }
 

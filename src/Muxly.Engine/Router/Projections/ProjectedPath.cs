@@ -46,39 +46,32 @@ internal sealed class ProjectedPath
         }
     }
 
+    /// <summary>
+    /// Reads the field as <see cref="FieldPath.TryGet(System.Text.Json.Nodes.JsonNode?, out System.Text.Json.Nodes.JsonNode?)"/>
+    /// reads it from the materialised record (<paramref name="found"/> false where it, or an object on the way, is
+    /// missing); false where the record must be materialised. The objects on the way are opened, as reading a
+    /// <see cref="System.Text.Json.Nodes.JsonObject"/> materialises them: their names are checked there.
+    /// </summary>
+    public bool TryGet(ProjectedRecord record, out bool found, out ProjectedValue value)
+    {
+        var readable = TryFind(record, out var parent, out var leaf);
+        found = leaf >= 0;
+        value = found ? parent!.Entries[leaf].Value : default;
+        return readable;
+    }
+
     /// <summary>Removes the field if it is there (<paramref name="found"/>); false where the record must be materialised.</summary>
     public bool TryRemove(ProjectedRecord record, out bool found, out ProjectedValue removed)
     {
-        found = false;
-        removed = default;
-        if (!record.TryOpenRoot(out var current))
+        var readable = TryFind(record, out var parent, out var leaf);
+        found = leaf >= 0;
+        removed = found ? parent!.Entries[leaf].Value : default;
+        if (found)
         {
-            return false;
+            parent!.Entries.RemoveAt(leaf);
         }
 
-        for (var i = 0; i < _names.Length - 1; i++)
-        {
-            var index = current.IndexOf(_names[i]);
-            if (index < 0 || !current.Entries[index].Value.IsObject)
-            {
-                return true; // no such parent: nothing to remove
-            }
-
-            if (!TryDescend(record, current, index, i, out current))
-            {
-                return false;
-            }
-        }
-
-        var leaf = current.IndexOf(_names[^1]);
-        if (leaf >= 0)
-        {
-            removed = current.Entries[leaf].Value;
-            current.Entries.RemoveAt(leaf);
-            found = true;
-        }
-
-        return true;
+        return readable;
     }
 
     /// <summary>Sets the field, creating missing (or null) parents; false where the record must be materialised.</summary>
@@ -120,6 +113,36 @@ internal sealed class ProjectedPath
             current.Entries.Add(new ProjectedEntry(_encoded[^1], value));
         }
 
+        return true;
+    }
+
+    // The field's place: the object holding it, opened, and its index there (-1 where it, or an object above it, is
+    // missing or not an object); false where the record must be materialised.
+    private bool TryFind(ProjectedRecord record, out ProjectedObject? parent, out int leaf)
+    {
+        parent = null;
+        leaf = -1;
+        if (!record.TryOpenRoot(out var current))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _names.Length - 1; i++)
+        {
+            var index = current.IndexOf(_names[i]);
+            if (index < 0 || !current.Entries[index].Value.IsObject)
+            {
+                return true;
+            }
+
+            if (!TryDescend(record, current, index, i, out current))
+            {
+                return false;
+            }
+        }
+
+        parent = current;
+        leaf = current.IndexOf(_names[^1]);
         return true;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Muxly.Router.Transformations;
 
 namespace Muxly.Router.Projections;
 
@@ -13,6 +14,9 @@ internal enum ProjectedKind : byte
 
     /// <summary>An object whose properties a transformation changed (or created).</summary>
     Object,
+
+    /// <summary>Text a step made for this record (a filled template), written as a JSON string.</summary>
+    Text,
 }
 
 /// <summary>One value of a projected record: from the parse, from a configuration, or an object of entries.</summary>
@@ -32,6 +36,7 @@ internal readonly struct ProjectedValue
     public JsonElement Element { get; }
     public JsonNode? Node => Kind == ProjectedKind.Node ? (JsonNode?)_other : null;
     public ProjectedObject? Object => Kind == ProjectedKind.Object ? (ProjectedObject)_other! : null;
+    public ProjectedText? Text => Kind == ProjectedKind.Text ? (ProjectedText)_other! : null;
 
     public static ProjectedValue Of(JsonElement element) => new(ProjectedKind.Element, element, null);
 
@@ -39,12 +44,15 @@ internal readonly struct ProjectedValue
 
     public static ProjectedValue Of(ProjectedObject obj) => new(ProjectedKind.Object, default, obj);
 
+    public static ProjectedValue Of(ProjectedText text) => new(ProjectedKind.Text, default, text);
+
     /// <summary>True for an object (what a path can go through).</summary>
     public bool IsObject => Kind switch
     {
         ProjectedKind.Element => Element.ValueKind == JsonValueKind.Object,
         ProjectedKind.Node => Node is JsonObject,
-        _ => true,
+        ProjectedKind.Object => true,
+        _ => false,
     };
 
     /// <summary>True for JSON null: a path being set replaces it with a new object, as it does a missing field.</summary>
@@ -54,6 +62,53 @@ internal readonly struct ProjectedValue
         ProjectedKind.Node => Node is null,
         _ => false,
     };
+
+    /// <summary>The value as a formula reads it (<see cref="JsonValues.TryGetNumber(JsonNode?, bool, out double)"/>).</summary>
+    public bool TryGetNumber(out double number)
+    {
+        number = 0;
+        return Kind switch
+        {
+            ProjectedKind.Element => JsonValues.TryGetNumber(Element, allowNumericText: true, out number),
+            ProjectedKind.Node => JsonValues.TryGetNumber(Node, allowNumericText: true, out number),
+            ProjectedKind.Text => JsonValues.TryGetNumber(Text!.Span, out number),
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// Appends the value as a template writes it (<see cref="JsonValues.ToText"/>): nothing for null, text as is, a
+    /// number or boolean as its JSON. False for an object or array, whose JSON text the materialised record gives.
+    /// </summary>
+    public bool TryAppendText(ProjectedText text)
+    {
+        switch (Kind)
+        {
+            case ProjectedKind.Text:
+                text.Append(Text!.Span);
+                return true;
+            case ProjectedKind.Node when Node is null or JsonValue:
+                text.Append(JsonValues.ToText(Node));
+                return true;
+            case ProjectedKind.Element:
+                switch (Element.ValueKind)
+                {
+                    case JsonValueKind.Null:
+                        return true;
+                    case JsonValueKind.String:
+                        text.Append(Element.GetString());
+                        return true;
+                    case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                        // As written from the parse, so as the materialised value's JSON text.
+                        text.Append(Element.GetRawText());
+                        return true;
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
 
     public void WriteTo(Utf8JsonWriter writer)
     {
@@ -67,6 +122,9 @@ internal readonly struct ProjectedValue
                 break;
             case ProjectedKind.Node:
                 Node.WriteTo(writer);
+                break;
+            case ProjectedKind.Text:
+                writer.WriteStringValue(Text!.Span);
                 break;
             default:
                 Object!.WriteTo(writer);
@@ -117,4 +175,32 @@ internal sealed class ProjectedObject
 
         writer.WriteEndObject();
     }
+}
+
+/// <summary>
+/// Text a step makes for each record (a filled template), in a buffer it reuses from record to record: written as the
+/// <see cref="JsonValue"/> of a string the materialising stage sets would be, without a string or a node per record.
+/// </summary>
+internal sealed class ProjectedText
+{
+    private char[] _chars = new char[64];
+
+    public int Length { get; private set; }
+
+    public ReadOnlySpan<char> Span => _chars.AsSpan(0, Length);
+
+    public void Clear() => Length = 0;
+
+    public void Append(ReadOnlySpan<char> text)
+    {
+        if (Length + text.Length > _chars.Length)
+        {
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, Length + text.Length));
+        }
+
+        text.CopyTo(_chars.AsSpan(Length));
+        Length += text.Length;
+    }
+
+    public override string ToString() => Span.ToString();
 }

@@ -14,8 +14,8 @@ internal abstract class ProjectionStep
 }
 
 /// <summary>
-/// A transformation type some of whose configurations are field-level edits (rename, set to a constant, remove) that
-/// can be applied while a record is written straight from its parse.
+/// A transformation type some of whose configurations are field-level edits (rename, set, remove, or a field computed
+/// from other fields: a formula, a template) that can be applied while a record is written straight from its parse.
 /// </summary>
 internal interface IProjectableTransformationType
 {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Muxly.Router.Projections;
 using Muxly.Router.Records;
 
 namespace Muxly.Router.Transformations;
@@ -9,7 +10,7 @@ namespace Muxly.Router.Transformations;
 /// braces; a missing field or null gives empty text, numbers and booleans their JSON spelling, objects and arrays their
 /// JSON. The template is parsed once, when the stage is created.
 /// </summary>
-public sealed class FormatStringTransformation : ITransformationType
+public sealed class FormatStringTransformation : ITransformationType, IProjectableTransformationType
 {
     public string Name => "format_string";
 
@@ -29,6 +30,12 @@ public sealed class FormatStringTransformation : ITransformationType
 
             return record;
         });
+    }
+
+    ProjectionStep? IProjectableTransformationType.Project(JsonObject config)
+    {
+        var (template, output) = Parse(config);
+        return template.Project() is { } projected && ProjectedPath.TryCreate(output) is { } target ? new FillTemplate(projected, target) : null;
     }
 
     private (TextTemplate Template, FieldPath Output) Parse(JsonObject config)

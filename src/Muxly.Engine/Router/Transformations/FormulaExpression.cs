@@ -4,6 +4,9 @@ using Muxly.Router.Records;
 
 namespace Muxly.Router.Transformations;
 
+/// <summary>A compiled formula over one kind of record: the result, or null with <paramref name="problem"/> set.</summary>
+internal delegate double? FormulaEvaluator<in TRecord>(TRecord record, ref string? problem);
+
 /// <summary>
 /// An arithmetic formula over record fields, parsed once and compiled to a delegate.
 /// <para>
@@ -23,16 +26,14 @@ public sealed class FormulaExpression
 {
     public const string SyntaxErrorId = "MuxlyFormulaSyntaxError";
 
-    private readonly Evaluator _evaluate;
+    private readonly FormulaEvaluator<JsonObject> _evaluate;
 
-    private FormulaExpression(string text, Evaluator evaluate, IReadOnlyList<FieldPath> fields)
+    private FormulaExpression(string text, FormulaEvaluator<JsonObject> evaluate, IReadOnlyList<FieldPath> fields)
     {
         Text = text;
         _evaluate = evaluate;
         Fields = fields;
     }
-
-    private delegate double? Evaluator(JsonObject record, ref string? problem);
 
     public string Text { get; }
 
@@ -43,10 +44,17 @@ public sealed class FormulaExpression
     public static FormulaExpression Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var parser = new Parser(text);
+        var parser = new Parser<JsonObject>(text, FieldReader);
         var evaluate = parser.ParseAll();
         return new FormulaExpression(text, evaluate, parser.Fields);
     }
+
+    /// <summary>
+    /// The same formula compiled over another kind of record, whose fields <paramref name="readField"/> reads (the
+    /// arithmetic, its order and its problems are the ones <see cref="Evaluate"/> has).
+    /// </summary>
+    internal FormulaEvaluator<TRecord> Compile<TRecord>(Func<FieldPath, FormulaEvaluator<TRecord>> readField) =>
+        new Parser<TRecord>(Text, readField).ParseAll();
 
     /// <summary>The result, or null with <paramref name="problem"/> saying why (the first problem met).</summary>
     public double? Evaluate(JsonObject record, out string? problem)
@@ -61,22 +69,41 @@ public sealed class FormulaExpression
 
     private readonly record struct Token(TokenKind Kind, int Position, double Number = 0, FieldPath? Field = null);
 
+    private static FormulaEvaluator<JsonObject> FieldReader(FieldPath path) => (JsonObject record, ref string? problem) =>
+    {
+        if (!path.TryGet(record, out var value))
+        {
+            problem ??= $"field '{path}' is missing";
+            return null;
+        }
+
+        if (!JsonValues.TryGetNumber(value, allowNumericText: true, out var number))
+        {
+            problem ??= value is null ? $"field '{path}' is null" : $"field '{path}' is not a number";
+            return null;
+        }
+
+        return number;
+    };
+
     /// <summary>Recursive descent over the tokens: expression = term (+|- term)*, term = unary (*|/|% unary)*.</summary>
-    private sealed class Parser
+    private sealed class Parser<TRecord>
     {
         private readonly string _text;
         private readonly List<Token> _tokens;
+        private readonly Func<FieldPath, FormulaEvaluator<TRecord>> _readField;
         private int _next;
 
-        public Parser(string text)
+        public Parser(string text, Func<FieldPath, FormulaEvaluator<TRecord>> readField)
         {
             _text = text;
+            _readField = readField;
             _tokens = Tokenize(text);
         }
 
         public List<FieldPath> Fields { get; } = [];
 
-        public Evaluator ParseAll()
+        public FormulaEvaluator<TRecord> ParseAll()
         {
             var result = ParseExpression();
             if (Peek.Kind != TokenKind.End)
@@ -89,7 +116,7 @@ public sealed class FormulaExpression
 
         private Token Peek => _tokens[_next];
 
-        private Evaluator ParseExpression()
+        private FormulaEvaluator<TRecord> ParseExpression()
         {
             var left = ParseTerm();
             while (Peek.Kind is TokenKind.Plus or TokenKind.Minus)
@@ -101,7 +128,7 @@ public sealed class FormulaExpression
             return left;
         }
 
-        private Evaluator ParseTerm()
+        private FormulaEvaluator<TRecord> ParseTerm()
         {
             var left = ParseUnary();
             while (Peek.Kind is TokenKind.Star or TokenKind.Slash or TokenKind.Percent)
@@ -113,13 +140,13 @@ public sealed class FormulaExpression
             return left;
         }
 
-        private Evaluator ParseUnary()
+        private FormulaEvaluator<TRecord> ParseUnary()
         {
             if (Peek.Kind is TokenKind.Minus)
             {
                 _next++;
                 var operand = ParseUnary();
-                return (JsonObject record, ref string? problem) => -operand(record, ref problem);
+                return (TRecord record, ref string? problem) => -operand(record, ref problem);
             }
 
             if (Peek.Kind is TokenKind.Plus)
@@ -131,7 +158,7 @@ public sealed class FormulaExpression
             return ParsePrimary();
         }
 
-        private Evaluator ParsePrimary()
+        private FormulaEvaluator<TRecord> ParsePrimary()
         {
             var token = _tokens[_next];
             switch (token.Kind)
@@ -139,11 +166,11 @@ public sealed class FormulaExpression
                 case TokenKind.Number:
                     _next++;
                     var number = token.Number;
-                    return (JsonObject _, ref string? _) => number;
+                    return (TRecord _, ref string? _) => number;
                 case TokenKind.Field:
                     _next++;
                     Fields.Add(token.Field!);
-                    return FieldReader(token.Field!);
+                    return _readField(token.Field!);
                 case TokenKind.Open:
                     _next++;
                     var inner = ParseExpression();
@@ -159,24 +186,7 @@ public sealed class FormulaExpression
             }
         }
 
-        private static Evaluator FieldReader(FieldPath path) => (JsonObject record, ref string? problem) =>
-        {
-            if (!path.TryGet(record, out var value))
-            {
-                problem ??= $"field '{path}' is missing";
-                return null;
-            }
-
-            if (!JsonValues.TryGetNumber(value, allowNumericText: true, out var number))
-            {
-                problem ??= value is null ? $"field '{path}' is null" : $"field '{path}' is not a number";
-                return null;
-            }
-
-            return number;
-        };
-
-        private static Evaluator Binary(Evaluator left, TokenKind op, Evaluator right) => (JsonObject record, ref string? problem) =>
+        private static FormulaEvaluator<TRecord> Binary(FormulaEvaluator<TRecord> left, TokenKind op, FormulaEvaluator<TRecord> right) => (TRecord record, ref string? problem) =>
         {
             if (left(record, ref problem) is not { } x || right(record, ref problem) is not { } y)
             {

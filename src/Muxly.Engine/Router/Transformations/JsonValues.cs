@@ -30,12 +30,34 @@ internal static class JsonValues
                 // Values built in code hold their CLR type (int, decimal, ...); their JSON text is always a number.
                 return double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number);
             case JsonValueKind.String when allowNumericText:
-                return double.TryParse(value.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out number)
-                    && double.IsFinite(number);
+                return TryGetNumber(value.GetValue<string>(), out number);
             default:
                 return false;
         }
     }
+
+    /// <summary>
+    /// <see cref="TryGetNumber(JsonNode?, bool, out double)"/> for a value of a parse: the same numbers as from the
+    /// <see cref="JsonNode"/> the value becomes when it is materialised.
+    /// </summary>
+    public static bool TryGetNumber(JsonElement element, bool allowNumericText, out double number)
+    {
+        number = 0;
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Number:
+                return element.TryGetDouble(out number)
+                    || double.TryParse(element.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+            case JsonValueKind.String when allowNumericText:
+                return TryGetNumber(element.GetString(), out number);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Text as <see cref="TryGetNumber(JsonNode?, bool, out double)"/> reads a JSON string, numeric text allowed.</summary>
+    public static bool TryGetNumber(ReadOnlySpan<char> text, out double number) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number) && double.IsFinite(number);
 
     public static bool IsNumber(JsonNode? node) => node is JsonValue && node.GetValueKind() == JsonValueKind.Number;
 

@@ -34,11 +34,20 @@ public sealed class SetFieldTransformation : ITransformationType, IProjectableTr
         });
     }
 
-    // A constant only: a template reads the record.
     ProjectionStep? IProjectableTransformationType.Project(JsonObject config)
     {
         var (field, value, template) = Parse(config);
-        return template is null && ProjectedPath.TryCreate(field) is { } target ? new SetConstant(target, value) : null;
+        if (ProjectedPath.TryCreate(field) is not { } target)
+        {
+            return null;
+        }
+
+        if (template is null)
+        {
+            return new SetConstant(target, value);
+        }
+
+        return template.Project() is { } projected ? new FillTemplate(projected, target) : null;
     }
 
     private (FieldPath Field, JsonNode? Value, TextTemplate? Template) Parse(JsonObject config)

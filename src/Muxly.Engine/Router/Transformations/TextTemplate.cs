@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Muxly.Router.Projections;
 using Muxly.Router.Records;
 
 namespace Muxly.Router.Transformations;
@@ -15,6 +16,9 @@ internal sealed class TextTemplate
     private TextTemplate(object[] parts) => _parts = parts;
 
     public IEnumerable<FieldPath> Fields => _parts.OfType<FieldPath>();
+
+    /// <summary>The template over projected records, or null where a placeholder has an array index.</summary>
+    public ProjectedTemplate? Project() => ProjectedTemplate.TryCreate(_parts);
 
     public static TextTemplate Parse(string text, TransformationConfig config, string key)
     {
