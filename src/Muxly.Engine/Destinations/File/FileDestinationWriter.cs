@@ -138,17 +138,52 @@ internal sealed class FileDestinationWriter : IDestinationWriter, IProjectedReco
         }
     }
 
+    // One of the two is given. A projected record the format cannot write from its parse is materialised and written
+    // as a record, the reference way, so both ways fail alike. A record that cannot be written as text at all (a
+    // string holding half a surrogate pair, escaped as \ud800 in its input) fails alone: the buffer is encoded afresh
+    // for every record, so nothing of it reaches the file.
     private void Encode(JsonObject? record, ProjectedRecord? projected)
     {
-        _encoded.ResetWrittenCount();
-        if (projected is not null && _format.TryEncode(projected, _current.Started, _encoded))
+        if (projected is not null)
         {
-            return;
+            _encoded.ResetWrittenCount();
+            try
+            {
+                if (_format.TryEncode(projected, _current.Started, _encoded))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (IsUnwritable(ex))
+            {
+                // The materialising way below meets the same text and says so.
+            }
+
+            record = projected.ToObject();
         }
 
         _encoded.ResetWrittenCount();
-        _format.Encode(record ?? projected!.ToObject(), _current.Started, _encoded);
+        try
+        {
+            _format.Encode(record!, _current.Started, _encoded);
+        }
+        catch (Exception ex) when (IsUnwritable(ex))
+        {
+            _encoded.ResetWrittenCount();
+            throw new DeliveryException($"The record cannot be written as {FormatName}: {ex.Message}", [record!], ex);
+        }
     }
+
+    private string FormatName => _options.Format switch
+    {
+        FileOutputFormat.JsonLines => "jsonl",
+        FileOutputFormat.Csv => "csv",
+        _ => "json",
+    };
+
+    // What a format throws for a record it cannot write: text that is not valid UTF-16 (read from an escape, or given
+    // to System.Text.Json's writer), or names repeated in a record flattened to CSV columns.
+    private static bool IsUnwritable(Exception ex) => ex is InvalidOperationException or ArgumentException;
 
     private void Roll()
     {

@@ -98,6 +98,28 @@ public sealed class RouteRunTests : IDisposable
     }
 
     [Fact]
+    public void A_record_whose_text_cannot_be_written_fails_alone_even_when_its_dead_letter_cannot_be_written_either()
+    {
+        // Valid JSON syntax, but half a surrogate pair: no UTF-8 file can hold that text.
+        File.AppendAllLines(Input, [
+            """{"id":6,"amount":6000,"status":"paid","country":"US","note":"half \ud800 a pair"}""",
+            """{"id":7,"amount":7000,"status":"paid","country":"US"}""",
+        ]);
+
+        var summary = Run();
+
+        Assert.Equal("CompletedWithErrors", summary.Status);
+        Assert.Equal(7, summary.RecordsRead);
+        Assert.Equal([1, 3, 7], Ids("big"));
+        Assert.Equal([1, 2, 7], Ids("us"));
+        Assert.Empty(File.ReadAllText(Out("dead")));
+        Assert.Equal(1, summary.Destinations.Single(d => d.Destination == "big").Failed);
+        Assert.Equal(1, summary.Destinations.Single(d => d.Destination == "us").Failed);
+        Assert.Equal(2, summary.Destinations.Single(d => d.Destination == "dead").Failed);
+        Assert.All(summary.Errors, e => Assert.Contains("cannot be written", e));
+    }
+
+    [Fact]
     public void Under_fail_the_first_error_stops_the_run_and_a_replaced_file_keeps_its_old_content()
     {
         Run();
