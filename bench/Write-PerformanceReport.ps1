@@ -403,7 +403,7 @@ else {
 if ($listener) {
     & $add (("Signed Standard Webhooks calls on loopback from ``Muxly.Benchmarks webhook-load`` (unique ids, current timestamps, " +
         "HMAC-SHA256 signatures made by the generator itself, small JSON bodies) on {0} keep-alive connections, {1} s per run, " +
-        "after a warm-up, against ``Invoke-MuxlyScheduler`` hosting the listener in another pwsh; the job is a route from a webhook " +
+        "after a warm-up (10 s, 1 s in a quick run: the runtime's JIT is then done with the hot paths), against ``Invoke-MuxlyScheduler`` hosting the listener in another pwsh; the job is a route from a webhook " +
         "connector through one rule to a file destination, and its runs share the machine with the load. Median (min–max) of the runs.") -f $listener.connections, $listener.seconds)
     & $add
     & $add '| measurement | figure |'

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Muxly.Json;
 using Muxly.Scheduler;
@@ -36,6 +37,9 @@ public sealed class JobRunnerWebhookDispatcher : IWebhookDispatcher
     /// <summary>How long an idle worker waits for more work before its thread ends.</summary>
     private static readonly TimeSpan IdleWorkerLifetime = TimeSpan.FromSeconds(2);
 
+    /// <summary>The longest a worker rests after one run while requests are being handled.</summary>
+    private static readonly TimeSpan MaxRest = TimeSpan.FromMilliseconds(100);
+
     private readonly MuxlyStore _store;
     private readonly JobRunner _runner;
     private readonly string? _instanceId;
@@ -45,15 +49,20 @@ public sealed class JobRunnerWebhookDispatcher : IWebhookDispatcher
     private readonly ConcurrentQueue<WebhookDispatch> _queue = new();
     private readonly SemaphoreSlim _available = new(0);
     private readonly object _idle = new();
+    private readonly WebhookRequestGauge? _yieldTo;
     private int _outstanding;
     private int _workers;
+    private long _rests;
 
     /// <summary>
     /// A dispatcher over <paramref name="store"/>. <paramref name="instanceId"/> is the scheduler instance that owns the
     /// runs (null: each run registers a runner instance); <paramref name="log"/> gets one line per finished run;
     /// <paramref name="maxConcurrentRuns"/> is the most runs at once (null: one per processor: a run is mostly CPU and database writes, and more at once only contend with the listener and each other).
+    /// With <paramref name="yieldTo"/>, runs give way to the listener: while it is handling requests, a worker rests
+    /// after each run (see <see cref="Rests"/>), so that answering calls is not slowed by running the ones before.
     /// </summary>
-    public JobRunnerWebhookDispatcher(MuxlyStore store, JobRunnerOptions? options = null, string? instanceId = null, Action<string>? log = null, int? maxConcurrentRuns = null)
+    public JobRunnerWebhookDispatcher(MuxlyStore store, JobRunnerOptions? options = null, string? instanceId = null, Action<string>? log = null, int? maxConcurrentRuns = null,
+        WebhookRequestGauge? yieldTo = null)
     {
         if (maxConcurrentRuns is < 1)
         {
@@ -66,7 +75,11 @@ public sealed class JobRunnerWebhookDispatcher : IWebhookDispatcher
         _instanceId = instanceId;
         _log = log ?? (_ => { });
         _maxWorkers = maxConcurrentRuns ?? Environment.ProcessorCount;
+        _yieldTo = yieldTo;
     }
+
+    /// <summary>How many times a worker rested after a run because requests were being handled.</summary>
+    public long Rests => Interlocked.Read(ref _rests);
 
     /// <summary>How many dispatched runs have not finished (waiting for a worker or running).</summary>
     public int RunningCount => Volatile.Read(ref _outstanding);
@@ -202,7 +215,9 @@ public sealed class JobRunnerWebhookDispatcher : IWebhookDispatcher
                 }
                 else
                 {
+                    var clock = Stopwatch.StartNew();
                     Run(dispatch);
+                    YieldToRequests(clock.Elapsed);
                 }
             }
             finally
@@ -214,6 +229,23 @@ public sealed class JobRunnerWebhookDispatcher : IWebhookDispatcher
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// While the listener is handling requests, rests for several times as long as the run took: together the
+    /// workers then use about a quarter of one processor, and the rest goes to answering calls (each waiting run still
+    /// runs, once, only later). Without requests in flight runs go back to back. A stop request ends the rest.
+    /// </summary>
+    private void YieldToRequests(TimeSpan ran)
+    {
+        if (_yieldTo is null || _yieldTo.InFlight == 0 || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var rest = TimeSpan.FromTicks(Math.Min(ran.Ticks * ((4 * _maxWorkers) - 1), MaxRest.Ticks));
+        Interlocked.Increment(ref _rests);
+        _stopping.Token.WaitHandle.WaitOne(rest);
     }
 
     /// <summary>
@@ -287,4 +319,21 @@ public sealed class JobRunnerWebhookDispatcher : IWebhookDispatcher
             _log($"webhook {dispatch.Trigger.Path}: could not record that execution {dispatch.ExecutionId} did not run: {ex.Message}");
         }
     }
+}
+
+/// <summary>
+/// How many webhook requests a listener is handling at this moment (read by the dispatcher to let runs give way).
+/// </summary>
+public sealed class WebhookRequestGauge
+{
+    private int _inFlight;
+
+    /// <summary>Requests received and not yet answered.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>A request has arrived.</summary>
+    public void Enter() => Interlocked.Increment(ref _inFlight);
+
+    /// <summary>A request has been answered.</summary>
+    public void Leave() => Interlocked.Decrement(ref _inFlight);
 }

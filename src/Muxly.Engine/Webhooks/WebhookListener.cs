@@ -40,6 +40,9 @@ public sealed class WebhookListenerOptions
 
     /// <summary>The clock signatures, timestamps, grace periods and rate windows are read against (tests move it).</summary>
     public Func<DateTimeOffset>? Clock { get; init; }
+
+    /// <summary>Counts the requests being handled; give the same gauge to the dispatcher so that its runs give way to them. Null: the listener's own.</summary>
+    public WebhookRequestGauge? Requests { get; init; }
 }
 
 /// <summary>
@@ -76,6 +79,7 @@ public sealed class WebhookListener : IDisposable
     private readonly IWebhookDispatcher _dispatcher;
     private readonly Action<string> _log;
     private readonly Func<DateTimeOffset> _clock;
+    private readonly WebhookRequestGauge _requests;
     private readonly object _gate = new();
     private readonly HashSet<Task> _inFlight = [];
     private HttpListener? _listener;
@@ -92,7 +96,8 @@ public sealed class WebhookListener : IDisposable
         _options = options ?? new WebhookListenerOptions();
         _log = _options.Log ?? (_ => { });
         _clock = _options.Clock ?? (() => DateTimeOffset.UtcNow);
-        _dispatcher = dispatcher ?? new JobRunnerWebhookDispatcher(store, instanceId: _options.InstanceId, log: _log);
+        _requests = _options.Requests ?? new WebhookRequestGauge();
+        _dispatcher = dispatcher ?? new JobRunnerWebhookDispatcher(store, instanceId: _options.InstanceId, log: _log, yieldTo: _requests);
     }
 
     /// <summary>The prefix bound, once started.</summary>
@@ -292,6 +297,19 @@ public sealed class WebhookListener : IDisposable
     }
 
     private async Task Handle(HttpListenerContext context)
+    {
+        _requests.Enter();
+        try
+        {
+            await HandleCounted(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            _requests.Leave();
+        }
+    }
+
+    private async Task HandleCounted(HttpListenerContext context)
     {
         var clock = Stopwatch.StartNew();
         var entry = new RequestLog();
@@ -544,7 +562,16 @@ public sealed class WebhookListener : IDisposable
     /// <summary>Text from a request made safe for one log line.</summary>
     private static string Printable(string text, int max)
     {
-        var clean = new string(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        // Every request logs its method, path and message id: text that is already clean is returned as it is.
+        var clean = text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || text.Contains('\u007f') || text.AsSpan().ContainsAnyInRange('\u0080', '\u009f')
+            ? string.Create(text.Length, text, (span, source) =>
+            {
+                for (var i = 0; i < source.Length; i++)
+                {
+                    span[i] = char.IsControl(source[i]) ? '?' : source[i];
+                }
+            })
+            : text;
         return clean.Length <= max ? clean : clean[..max] + "…";
     }
 }

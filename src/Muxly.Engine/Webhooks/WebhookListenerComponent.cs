@@ -37,19 +37,22 @@ public sealed class WebhookListenerComponent : ISchedulerComponent
             return;
         }
 
+        // The runs give way to the requests the listener is handling (see JobRunnerWebhookDispatcher).
+        var requests = new WebhookRequestGauge();
         var options = new WebhookListenerOptions
         {
             Prefix = _prefix,
             AllowRemote = _allowRemote,
             Log = context.Log,
             InstanceId = context.InstanceId,
+            Requests = requests,
         };
         // The scheduler marks abandoned executions itself, every heartbeat, and prunes old executions every prune
         // interval: a run need not do either (pruning after each run costs a scan of the job's executions, which under
         // a burst of calls made the runs ever slower as their table grew).
         // Runs are short and many: each worker runs its actions itself, on the connection it keeps.
         var runner = new JobRunnerOptions { MarkAbandonedFirst = false, PruneAfterRun = false, RunActionsInline = true };
-        var dispatcher = new JobRunnerWebhookDispatcher(context.Store, runner, context.InstanceId, context.Log);
+        var dispatcher = new JobRunnerWebhookDispatcher(context.Store, runner, context.InstanceId, context.Log, yieldTo: requests);
         var listener = new WebhookListener(context.Store, options, dispatcher);
         listener.Start();
         _listener = listener;

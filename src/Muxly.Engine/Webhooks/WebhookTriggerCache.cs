@@ -6,11 +6,14 @@ namespace Muxly.Webhooks;
 
 /// <summary>
 /// The listener's look-up of a trigger (with its job's state and its secrets) by path, without opening a connection
-/// per request. Look-ups go through a few kept connections, each with its own remembered triggers, thrown away
-/// whenever <c>PRAGMA data_version</c> on that connection changes. SQLite bumps it on every commit by any other
-/// connection, in this process or another, so a trigger disabled, rotated, deleted or re-pointed anywhere is seen by
-/// the next request, exactly as without the cache; under load a trigger is re-read at most once per commit, not once
-/// per request. Several connections, not one behind a lock: concurrent requests do not queue for each other.
+/// per request. Look-ups go through a few kept connections, each with its own remembered triggers, kept until the
+/// configuration version (<c>config_version</c>, which triggers in the schema move on every write to a configuration
+/// table by any connection, in this process or another, and nothing else moves) changes. So a trigger disabled,
+/// rotated, deleted or re-pointed anywhere is seen by the next request, exactly as without the cache. Each look-up
+/// first asks <c>PRAGMA data_version</c> (no table read) whether anything was committed since the last, and only then
+/// reads the configuration version: under load the group commit and the runs commit every few milliseconds, and
+/// re-reading the trigger and its secrets after each of those commits cost more than the rest of the request.
+/// Several connections, not one behind a lock: concurrent requests do not queue for each other.
 /// </summary>
 internal sealed class WebhookTriggerCache : IDisposable
 {
@@ -78,23 +81,37 @@ internal sealed class WebhookTriggerCache : IDisposable
     {
         private readonly SqliteConnection _connection;
         private readonly SqliteCommand _dataVersion;
+        private readonly SqliteCommand _configVersion;
         private readonly Dictionary<string, Entry?> _entries = new(StringComparer.Ordinal);
-        private long _version = -1;
+        private long _dataVersionSeen = -1;
+        private long _configVersionSeen = -1;
 
         public Reader(MuxlyDatabase database)
         {
             _connection = database.OpenKeptConnection();
             _dataVersion = _connection.CreateCommand();
             _dataVersion.CommandText = "PRAGMA data_version";
+            _configVersion = _connection.CreateCommand();
+            _configVersion.CommandText = ConfigVersion.Query;
         }
 
         public Entry? Find(string normalizedPath, ref long reads)
         {
-            var version = Convert.ToInt64(_dataVersion.ExecuteScalar());
-            if (version != _version || _entries.Count >= MaxEntries)
+            var dataVersion = Convert.ToInt64(_dataVersion.ExecuteScalar());
+            if (dataVersion != _dataVersionSeen)
+            {
+                _dataVersionSeen = dataVersion;
+                var configVersion = Convert.ToInt64(_configVersion.ExecuteScalar());
+                if (configVersion != _configVersionSeen)
+                {
+                    _entries.Clear();
+                    _configVersionSeen = configVersion;
+                }
+            }
+
+            if (_entries.Count >= MaxEntries)
             {
                 _entries.Clear();
-                _version = version;
             }
 
             if (_entries.TryGetValue(normalizedPath, out var cached))
@@ -112,6 +129,7 @@ internal sealed class WebhookTriggerCache : IDisposable
         public void Dispose()
         {
             _dataVersion.Dispose();
+            _configVersion.Dispose();
             _connection.Dispose();
         }
     }

@@ -114,6 +114,72 @@ public sealed class WebhookGroupCommitTests : IDisposable
     }
 
     [Fact]
+    public void Cache_KeepsWhatItRead_AcrossCommitsThatChangeNoConfiguration()
+    {
+        using var cache = new WebhookTriggerCache(_store.Database);
+        Assert.NotNull(cache.Find("/hooks/batch"));
+        var reads = cache.Reads;
+
+        // Accepted calls and their runs commit all the time under load: none of it is configuration.
+        for (var i = 0; i < 3; i++)
+        {
+            var accepted = _store.WebhookTriggers.Accept(_trigger, $"keep_{i}", "{}", null, DateTimeOffset.UtcNow.AddHours(-1));
+            _store.Executions.Finish(accepted.ExecutionId!, "failed", "{}", "not run in this test");
+            Assert.NotNull(cache.Find("/hooks/batch"));
+        }
+
+        Assert.Equal(reads, cache.Reads);
+
+        // A configuration write, even one the trigger does not depend on, makes the next look-up read again.
+        _store.Settings.Set("webhook.rate_limit_per_minute", 61);
+        Assert.NotNull(cache.Find("/hooks/batch"));
+        Assert.Equal(reads + 1, cache.Reads);
+    }
+
+    [Fact]
+    public void Cache_SeesAConfigurationChangeMadeInPlainSql()
+    {
+        using var cache = new WebhookTriggerCache(_store.Database);
+        Assert.True(cache.Find("/hooks/batch")!.Trigger.Enabled);
+
+        // Not through the stores: the schema's triggers move the configuration version all the same.
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _store.Database.Path, Pooling = false }.ToString()))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE webhook_triggers SET enabled = 0";
+            command.ExecuteNonQuery();
+        }
+
+        Assert.False(cache.Find("/hooks/batch")!.Trigger.Enabled);
+    }
+
+    [Fact]
+    public void Dispatcher_WhileRequestsAreInFlight_RunsRestBetweenRuns_AndEachCallStillRunsOnce()
+    {
+        var requests = new WebhookRequestGauge();
+        var dispatcher = new JobRunnerWebhookDispatcher(_store, maxConcurrentRuns: 1, yieldTo: requests);
+        string Accept(string id) => _store.WebhookTriggers.Accept(_trigger, id, "{}", null, DateTimeOffset.UtcNow.AddHours(-1)).ExecutionId!;
+
+        requests.Enter(); // a request being handled: the listener is busy
+        var busy = Enumerable.Range(0, 5).Select(i => Accept($"busy_{i}")).ToList();
+        busy.ForEach(id => dispatcher.Dispatch(new WebhookDispatch(_trigger, id, new JsonObject(), null)));
+        Assert.True(dispatcher.WaitForIdle(TimeSpan.FromMinutes(1)), "the dispatched runs did not finish");
+        Assert.Equal(5, dispatcher.Rests);
+
+        requests.Leave(); // quiet again: runs go back to back
+        var quiet = Enumerable.Range(0, 5).Select(i => Accept($"quiet_{i}")).ToList();
+        quiet.ForEach(id => dispatcher.Dispatch(new WebhookDispatch(_trigger, id, new JsonObject(), null)));
+        Assert.True(dispatcher.WaitForIdle(TimeSpan.FromMinutes(1)), "the dispatched runs did not finish");
+        Assert.Equal(5, dispatcher.Rests);
+        dispatcher.Stop(TimeSpan.FromSeconds(5));
+
+        var executions = _store.Executions.Query(new ExecutionQuery(_job.Id)).ToList();
+        Assert.Equal(busy.Concat(quiet).Order(), executions.Select(e => e.Id).Order());
+        Assert.All(executions, e => Assert.Equal(("succeeded", 1), (e.Status, e.Attempt)));
+    }
+
+    [Fact]
     public void Dispatcher_RunsMoreCallsThanWorkers_EachExactlyOnce()
     {
         var dispatcher = new JobRunnerWebhookDispatcher(_store, maxConcurrentRuns: 2);

@@ -1,0 +1,22 @@
+using Microsoft.Data.Sqlite;
+
+namespace Muxly.Storage;
+
+/// <summary>
+/// The database's configuration version (migration 0005): a number that every insert, update or delete on a
+/// configuration table moves, by whatever connection or process, and that runs, executions, deliveries, claims and
+/// heartbeats leave alone. What is read from configuration may be kept for as long as it does not change.
+/// </summary>
+public static class ConfigVersion
+{
+    /// <summary>The query that reads it (one row, one number).</summary>
+    public const string Query = "SELECT version FROM config_version WHERE id = 1";
+
+    /// <summary>The configuration version as committed now, read on <paramref name="connection"/>.</summary>
+    public static long Read(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Query;
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+}
