@@ -19,6 +19,8 @@ public sealed class ConfigVersionTests : IDisposable
 
     private long Version => _store.Database.Read(ConfigVersion.Read);
 
+    private long Stamp => _store.Database.Read(ConfigVersion.ReadStamped).Stamp;
+
     [Fact]
     public void ConfigurationWrites_MoveIt()
     {
@@ -33,6 +35,23 @@ public sealed class ConfigVersionTests : IDisposable
 
         _store.Jobs.SetEnabled(job.Id, false);
         Assert.True(Version > afterJob);
+    }
+
+    [Fact]
+    public void ConfigurationWrites_SetANewStamp_AndRunsLeaveItAlone()
+    {
+        var stamps = new List<long> { Stamp };
+        _store.Settings.Set("webhook.rate_limit_per_minute", 62);
+        stamps.Add(Stamp);
+        var job = _fixture.Job("stamped", "hook", "fetch", overlap: "allow");
+        stamps.Add(Stamp);
+        _store.Jobs.SetEnabled(job.Id, false);
+        stamps.Add(Stamp);
+        Assert.Equal(stamps.Count, stamps.Distinct().Count());
+
+        var queued = _store.Executions.Enqueue(new ExecutionStart(job.Id, ExecutionTriggers.Webhook, Payload: "{}"));
+        _store.Executions.Finish(queued.Id, "failed", "{}", "not run in this test");
+        Assert.Equal(stamps[^1], Stamp);
     }
 
     [Fact]
