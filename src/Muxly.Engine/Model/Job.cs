@@ -7,6 +7,12 @@ namespace Muxly;
 /// </summary>
 public sealed class Job : INamedEntity
 {
+    // Where the schedule stands and how the job last ran: state the scheduler moves, not configuration.
+    private DateTimeOffset? _lastScheduledFor;
+    private DateTimeOffset? _nextRunAt;
+    private DateTimeOffset? _lastRunAt;
+    private string? _lastStatus;
+
     public required string Id { get; init; }
     public required string Name { get; init; }
 
@@ -55,13 +61,13 @@ public sealed class Job : INamedEntity
     public bool Enabled { get; init; }
 
     /// <summary>The next occurrence of the schedule in its zone; null for webhook and manual jobs, disabled jobs, or a schedule that never fires again.</summary>
-    public DateTimeOffset? NextRunAt { get; init; }
+    public DateTimeOffset? NextRunAt { get => _nextRunAt; init => _nextRunAt = value; }
 
     /// <summary>When the newest execution (other than a skipped one) started.</summary>
-    public DateTimeOffset? LastRunAt { get; init; }
+    public DateTimeOffset? LastRunAt { get => _lastRunAt; init => _lastRunAt = value; }
 
     /// <summary>That execution's status.</summary>
-    public string? LastStatus { get; init; }
+    public string? LastStatus { get => _lastStatus; init => _lastStatus = value; }
 
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
@@ -73,7 +79,22 @@ public sealed class Job : INamedEntity
     internal string? TargetId { get; init; }
 
     /// <summary>The scheduling cursor: occurrences at or before it are dealt with.</summary>
-    internal DateTimeOffset? LastScheduledFor { get; init; }
+    internal DateTimeOffset? LastScheduledFor { get => _lastScheduledFor; init => _lastScheduledFor = value; }
+
+    /// <summary>
+    /// A copy of this job with its scheduling state as now read: a listing reuses the configuration it read last time
+    /// while the configuration version stands, and reads only the state again. Always a new object, so that nothing a
+    /// caller attaches to one listing's job shows on the next.
+    /// </summary>
+    internal Job WithState(DateTimeOffset? lastScheduledFor, DateTimeOffset? nextRunAt, DateTimeOffset? lastRunAt, string? lastStatus)
+    {
+        var copy = (Job)MemberwiseClone();
+        copy._lastScheduledFor = lastScheduledFor;
+        copy._nextRunAt = nextRunAt;
+        copy._lastRunAt = lastRunAt;
+        copy._lastStatus = lastStatus;
+        return copy;
+    }
 
     public override string ToString() => Name;
 }

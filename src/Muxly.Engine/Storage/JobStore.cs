@@ -71,6 +71,10 @@ public sealed class JobStore : NamedEntityStore<Job>
     // Listing jobs computes each one's next run: many jobs share a schedule, which is parsed once.
     private static readonly CronScheduleCache ParsedSchedules = new();
 
+    // The last full listing's jobs, for the next listing of the same file while its configuration stands. One file at
+    // a time: a process that lists several files alternately reads each in full.
+    private static KeptListing? s_lastListing;
+
     public JobStore(MuxlyDatabase database)
         : base(database, "scheduler_jobs", "Job")
     {
@@ -99,6 +103,19 @@ public sealed class JobStore : NamedEntityStore<Job>
         LEFT JOIN job_executions last ON last.rowid = (SELECT e.rowid FROM job_executions e
             WHERE e.job_id = scheduler_jobs.id AND e.status <> 'skipped' ORDER BY e.start_time DESC, e.rowid DESC LIMIT 1)
         """;
+
+    // What a listing reads again when it reuses the configuration: the id (to check the order), the cursor and the
+    // newest execution, in the listing's order.
+    private const string StateListSql = """
+        SELECT scheduler_jobs.id, k.last_scheduled_for, last.start_time, last.status
+        FROM scheduler_jobs
+        LEFT JOIN scheduler_job_cursors k ON k.job_id = scheduler_jobs.id
+        LEFT JOIN job_executions last ON last.rowid = (SELECT e.rowid FROM job_executions e
+            WHERE e.job_id = scheduler_jobs.id AND e.status <> 'skipped' ORDER BY e.start_time DESC, e.rowid DESC LIMIT 1)
+        ORDER BY scheduler_jobs.name COLLATE NOCASE
+        """;
+
+    private sealed record KeptListing(string Path, long Version, long Stamp, List<Job> Jobs, List<CronSchedule?> Schedules);
 
     public SaveResult<Job> Create(JobDefinition definition, bool force)
     {
@@ -474,7 +491,81 @@ public sealed class JobStore : NamedEntityStore<Job>
         command.ExecuteNonQuery();
     }
 
-    protected override Job Map(SqliteDataReader reader)
+    protected override Job Map(SqliteDataReader reader) => Read(reader).Job;
+
+    /// <summary>
+    /// Every job in name order, as the caller takes them. The configuration half of each job (everything but where its
+    /// schedule stands and how it last ran) is what the last listing of this file read, as long as the configuration
+    /// version and stamp it was read at stand (<see cref="ConfigVersion"/>, moved by any configuration write from any
+    /// process, plain SQL included); then only the state is read, in the same snapshot. Otherwise everything is read
+    /// and kept for the next listing. Jobs are always new objects.
+    /// </summary>
+    public override IEnumerable<Job> Each() => Database.ReadEach(ListEach);
+
+    private IEnumerable<Job> ListEach(SqliteConnection connection)
+    {
+        var path = System.IO.Path.GetFullPath(Database.Path);
+        var (version, stamp) = ConfigVersion.ReadStamped(connection);
+        var kept = Volatile.Read(ref s_lastListing);
+        var reused = 0;
+        if (kept is not null && kept.Path == path && kept.Version == version && kept.Stamp == stamp)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = StateListSql;
+            using var reader = command.ExecuteReader();
+            var same = true;
+            while (reader.Read())
+            {
+                // The same configuration in the same snapshot lists the same jobs in the same order; checked anyway.
+                if (reused == kept.Jobs.Count || kept.Jobs[reused].Id != reader.GetString(0))
+                {
+                    same = false;
+                    break;
+                }
+
+                var job = kept.Jobs[reused++];
+                var cursor = SqliteValues.ReadNullableTimestamp(reader, 1);
+                yield return job.WithState(cursor, NextRun(kept.Schedules[reused - 1], cursor),
+                    SqliteValues.ReadNullableTimestamp(reader, 2), reader.IsDBNull(3) ? null : reader.GetString(3));
+            }
+
+            if (same && reused == kept.Jobs.Count)
+            {
+                yield break;
+            }
+
+            // Not what was kept after all (the version's triggers dropped by hand?): read the rest in full.
+            Interlocked.CompareExchange(ref s_lastListing, null, kept);
+        }
+
+        var jobs = new List<Job>();
+        var schedules = new List<CronSchedule?>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = ListSql;
+            using var reader = command.ExecuteReader();
+            var row = 0;
+            while (reader.Read())
+            {
+                if (row++ < reused)
+                {
+                    continue;
+                }
+
+                var (job, schedule) = Read(reader);
+                jobs.Add(job);
+                schedules.Add(schedule);
+                yield return job;
+            }
+        }
+
+        if (reused == 0)
+        {
+            Volatile.Write(ref s_lastListing, new KeptListing(path, version, stamp, jobs, schedules));
+        }
+    }
+
+    private static (Job Job, CronSchedule? Schedule) Read(SqliteDataReader reader)
     {
         var zone = reader.IsDBNull(14) ? null : reader.GetString(14);
         // The default zone is read only for a job without its own (the column is null otherwise).
@@ -487,16 +578,11 @@ public sealed class JobStore : NamedEntityStore<Job>
         var action = reader.GetString(5);
         var storedParameters = reader.GetString(6);
         var targetName = reader.IsDBNull(21) ? null : reader.GetString(21);
+        var cron = jobType == "cron" && enabled && schedule is not null && effectiveZone is not null
+            ? ParsedSchedules.Get(schedule, effectiveZone)
+            : null;
 
-        DateTimeOffset? next = null;
-        if (jobType == "cron" && enabled && schedule is not null && effectiveZone is not null &&
-            ParsedSchedules.Get(schedule, effectiveZone) is { } cron)
-        {
-            var now = DateTimeOffset.Now;
-            next = cron.GetNextOccurrence(cursor is { } c && c > now ? c : now);
-        }
-
-        return new Job
+        var job = new Job
         {
             Id = reader.GetString(0),
             Name = reader.GetString(1),
@@ -521,10 +607,23 @@ public sealed class JobStore : NamedEntityStore<Job>
             MissedRunPolicy = reader.IsDBNull(16) ? "run-once" : reader.GetString(16),
             CatchUpLimit = reader.IsDBNull(17) ? 10 : reader.GetInt32(17),
             LastScheduledFor = cursor,
-            NextRunAt = next,
+            NextRunAt = NextRun(cron, cursor),
             LastRunAt = SqliteValues.ReadNullableTimestamp(reader, 19),
             LastStatus = reader.IsDBNull(20) ? null : reader.GetString(20),
         };
+        return (job, cron);
+    }
+
+    /// <summary>The next occurrence after now, or after the cursor when it is ahead of now (an enabled cron job only).</summary>
+    private static DateTimeOffset? NextRun(CronSchedule? schedule, DateTimeOffset? cursor)
+    {
+        if (schedule is null)
+        {
+            return null;
+        }
+
+        var now = DateTimeOffset.Now;
+        return schedule.GetNextOccurrence(cursor is { } c && c > now ? c : now);
     }
 
     /// <summary>The stored parameters with the route or destination id shown by its current name.</summary>

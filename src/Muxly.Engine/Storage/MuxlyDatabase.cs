@@ -100,25 +100,53 @@ public sealed class MuxlyDatabase
     /// here or in other processes. Where the file system refused WAL, the rows are read first and the snapshot closed,
     /// since there a reader would block the writers downstream in the same pipeline.
     /// </summary>
-    public IEnumerable<T> ReadEach<T>(string sql, Func<SqliteDataReader, T> map)
+    public IEnumerable<T> ReadEach<T>(string sql, Func<SqliteDataReader, T> map) => ReadEach(connection => Rows(connection, sql, map));
+
+    /// <summary>
+    /// The same for work of several statements: <paramref name="read"/> runs inside one read transaction, so every
+    /// statement it runs sees the same snapshot, and its items are handed over as the caller takes them.
+    /// </summary>
+    public IEnumerable<T> ReadEach<T>(Func<SqliteConnection, IEnumerable<T>> read)
     {
         using var connection = Translated(OpenConfigured);
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        if (!Translated(() => IsWriteAheadLogged(connection)))
+        var writeAheadLogged = Translated(() => IsWriteAheadLogged(connection));
+        Translated(() => Execute(connection, "BEGIN"));
+        if (!writeAheadLogged)
         {
-            foreach (var row in Translated(() => ReadAll(command, map)))
+            // Without WAL an open read would hold off writers further down the same pipeline: read all, then end it.
+            var all = Translated(() => read(connection).ToList());
+            Translated(() => Execute(connection, "COMMIT"));
+            foreach (var item in all)
             {
-                yield return row;
+                yield return item;
             }
 
             yield break;
         }
 
-        using var reader = Translated(command.ExecuteReader);
-        while (Translated(reader.Read))
+        // Closing the connection ends the read transaction, also when the caller stops early.
+        using var items = Translated(() => read(connection).GetEnumerator());
+        while (Translated(items.MoveNext))
         {
-            yield return Translated(() => map(reader));
+            yield return items.Current;
+        }
+    }
+
+    private static int Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
+    private static IEnumerable<T> Rows<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> map)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return map(reader);
         }
     }
 
@@ -285,18 +313,6 @@ public sealed class MuxlyDatabase
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
         return string.Equals(command.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static List<T> ReadAll<T>(SqliteCommand command, Func<SqliteDataReader, T> map)
-    {
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
     }
 
     private SqliteConnection OpenConfigured()

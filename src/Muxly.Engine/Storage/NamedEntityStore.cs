@@ -36,12 +36,12 @@ public abstract class NamedEntityStore<T> where T : class, INamedEntity
     public IReadOnlyList<T> List() => Database.Read(connection => Query(connection, null, ListSql));
 
     /// <summary>
-    /// Every object in name order, read as the caller takes them (<see cref="MuxlyDatabase.ReadEach{T}"/>): what
+    /// Every object in name order, read as the caller takes them (<see cref="MuxlyDatabase.ReadEach{T}(string, Func{SqliteDataReader, T})"/>): what
     /// Get- without a name writes to the pipeline. Enumerate it to the end or dispose it; that closes the connection.
     /// </summary>
-    public IEnumerable<T> Each() => Database.ReadEach(ListSql, Map);
+    public virtual IEnumerable<T> Each() => Database.ReadEach(ListSql, Map);
 
-    private string ListSql => $"SELECT {Columns} FROM {From} ORDER BY {Table}.name COLLATE NOCASE";
+    protected string ListSql => $"SELECT {Columns} FROM {From} ORDER BY {Table}.name COLLATE NOCASE";
 
     public T? FindById(string id) => Database.Read(connection => FindById(connection, null, id));
 
