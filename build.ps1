@@ -35,7 +35,12 @@ param(
     # each in process (a smoke test of the harness, not figures).
     [long[]] $BenchSizes = @(100000, 1000000, 4000000),
     [int] $BenchRuns = 3,
-    [switch] $BenchQuick
+    [switch] $BenchQuick,
+
+    # Bench: measure only these parts again (engine, router, cmdlets, scheduler, listener) and keep the others from
+    # the last run's out/bench/results.json; the report says which part was measured when.
+    [ValidateSet('engine', 'router', 'cmdlets', 'scheduler', 'listener')]
+    [string[]] $BenchParts = @('engine', 'router', 'cmdlets', 'scheduler', 'listener')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -206,7 +211,7 @@ function Invoke-Bench {
     & (Join-Path $Root 'bench/Invoke-Benchmarks.ps1') -ModulePath (Join-Path $ModuleOut 'Muxly.psd1') `
         -BenchDll (Join-Path $Root 'bench/Muxly.Benchmarks/bin/Release/net10.0/Muxly.Benchmarks.dll') `
         -WorkDir (Join-Path $Out 'bench') -ReportPath (Join-Path $Root 'docs/performance.md') `
-        -Sizes $BenchSizes -Runs $BenchRuns -Quick:$BenchQuick
+        -Sizes $BenchSizes -Runs $BenchRuns -Quick:$BenchQuick -Parts $BenchParts
 }
 
 function Invoke-Clean {

@@ -19,7 +19,11 @@ param(
     # about three minutes per run and workload, and its ratio is the same at 100k, timed inside pwsh).
     [long] $PowerShellMaxRecords = 100000,
     # Engine benchmarks once each, in process: proves the harness works, measures nothing.
-    [switch] $Quick
+    [switch] $Quick,
+    # The parts to measure. Fewer than all keeps the others from the last run's results.json in -WorkDir (which must
+    # exist, and be a full run's, not a smoke run's); each part records when it was measured.
+    [ValidateSet('engine', 'router', 'cmdlets', 'scheduler', 'listener')]
+    [string[]] $Parts = @('engine', 'router', 'cmdlets', 'scheduler', 'listener')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -127,42 +131,62 @@ function Invoke-EngineBenchmark {
     [ordered]@{ error = if ($exit -ne 0) { "BenchmarkDotNet exited with $exit (some benchmarks failed)." } else { $null }; benchmarks = @($rows) }
 }
 
-Install-BenchTool
+$allParts = 'engine', 'router', 'cmdlets', 'scheduler', 'listener'
+$resultsPath = Join-Path $WorkDir 'results.json'
+$results = [ordered]@{}
+if (@($allParts | Where-Object { $_ -notin $Parts })) {
+    if (-not (Test-Path $resultsPath)) { throw "Measuring only $($Parts -join ', ') keeps the other parts from $resultsPath, which does not exist: run every part first." }
+    $results = Get-Content $resultsPath -Raw | ConvertFrom-Json -AsHashtable
+    if ($results.smoke -ne [bool]$Quick) { throw "$resultsPath is from a $(if ($results.smoke) { 'smoke' } else { 'full' }) run; measure every part again, or match it with -Quick." }
+}
+if (-not $results.Contains('measured')) {
+    # Runs before parts could be measured alone: every part is from that run.
+    $results['measured'] = [ordered]@{}
+    if ($results.Contains('started')) { foreach ($part in $allParts) { $results.measured[$part] = $results.started } }
+}
+
+if ('router' -in $Parts) { Install-BenchTool }
 try {
     $env:MUXLY_BENCH_PWSH = Initialize-BenchPwsh
-    $machine = Get-MachineInfo
-    $engine = Invoke-EngineBenchmark
-
-    Write-Host '== Router, end to end' -ForegroundColor Cyan
-    $router = @(& (Join-Path $PSScriptRoot 'router/Invoke-RouterComparison.ps1') -ModulePath $ModulePath -BenchDll $BenchDll `
-            -WorkDir (Join-Path $WorkDir 'router') -Sizes $Sizes -Runs $Runs -PowerShellMaxRecords $PowerShellMaxRecords)
-
-    Write-Host '== Cmdlets' -ForegroundColor Cyan
-    $cmdlets = @(& (Join-Path $PSScriptRoot 'cmdlets/Measure-CmdletTimings.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'cmdlets') -Runs ([math]::Max($Runs, 5)))
-
-    Write-Host '== Scheduler' -ForegroundColor Cyan
-    # A smoke run measures 15 s once; the real one 60 s, several times.
-    $scheduler = & (Join-Path $PSScriptRoot 'scheduler/Measure-Scheduler.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'scheduler') `
-        -Runs ($Quick ? 1 : $Runs) -Seconds ($Quick ? 15 : 60)
-
-    Write-Host '== Webhook listener' -ForegroundColor Cyan
-    $listener = & (Join-Path $PSScriptRoot 'webhooks/Measure-Listener.ps1') -ModulePath $ModulePath -BenchDll $BenchDll `
-        -WorkDir (Join-Path $WorkDir 'listener') -Runs $Runs -Seconds $(if ($Quick) { 3 } else { 10 }) -WarmUpSeconds $(if ($Quick) { 1 } else { 10 })
-
-    $results = [ordered]@{
-        started  = $started.ToString('o')
-        finished = [DateTimeOffset]::Now.ToString('o')
-        smoke    = [bool]$Quick
-        sizes    = $Sizes
-        runs     = $Runs
-        machine  = $machine
-        engine   = $engine
-        router   = $router
-        cmdlets  = $cmdlets
-        scheduler = $scheduler
-        listener = $listener
+    $results['machine'] = Get-MachineInfo
+    $results['smoke'] = [bool]$Quick
+    if ('engine' -in $Parts) {
+        $results.measured['engine'] = [DateTimeOffset]::Now.ToString('o')
+        $results['engine'] = Invoke-EngineBenchmark
     }
-    $resultsPath = Join-Path $WorkDir 'results.json'
+
+    if ('router' -in $Parts) {
+        Write-Host '== Router, end to end' -ForegroundColor Cyan
+        $results.measured['router'] = [DateTimeOffset]::Now.ToString('o')
+        $results['sizes'] = $Sizes
+        $results['runs'] = $Runs
+        $results['router'] = @(& (Join-Path $PSScriptRoot 'router/Invoke-RouterComparison.ps1') -ModulePath $ModulePath -BenchDll $BenchDll `
+                -WorkDir (Join-Path $WorkDir 'router') -Sizes $Sizes -Runs $Runs -PowerShellMaxRecords $PowerShellMaxRecords)
+    }
+
+    if ('cmdlets' -in $Parts) {
+        Write-Host '== Cmdlets' -ForegroundColor Cyan
+        $results.measured['cmdlets'] = [DateTimeOffset]::Now.ToString('o')
+        $results['cmdlets'] = @(& (Join-Path $PSScriptRoot 'cmdlets/Measure-CmdletTimings.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'cmdlets') -Runs ([math]::Max($Runs, 5)))
+    }
+
+    if ('scheduler' -in $Parts) {
+        Write-Host '== Scheduler' -ForegroundColor Cyan
+        $results.measured['scheduler'] = [DateTimeOffset]::Now.ToString('o')
+        # A smoke run measures 15 s once; the real one 60 s, several times.
+        $results['scheduler'] = & (Join-Path $PSScriptRoot 'scheduler/Measure-Scheduler.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'scheduler') `
+            -Runs ($Quick ? 1 : $Runs) -Seconds ($Quick ? 15 : 60)
+    }
+
+    if ('listener' -in $Parts) {
+        Write-Host '== Webhook listener' -ForegroundColor Cyan
+        $results.measured['listener'] = [DateTimeOffset]::Now.ToString('o')
+        $results['listener'] = & (Join-Path $PSScriptRoot 'webhooks/Measure-Listener.ps1') -ModulePath $ModulePath -BenchDll $BenchDll `
+            -WorkDir (Join-Path $WorkDir 'listener') -Runs $Runs -Seconds $(if ($Quick) { 3 } else { 10 }) -WarmUpSeconds $(if ($Quick) { 1 } else { 10 })
+    }
+
+    if (-not $results.Contains('started') -or $Parts.Count -eq $allParts.Count) { $results['started'] = $started.ToString('o') }
+    $results['finished'] = [DateTimeOffset]::Now.ToString('o')
     $results | ConvertTo-Json -Depth 20 | Set-Content $resultsPath
     & (Join-Path $PSScriptRoot 'Write-PerformanceReport.ps1') -ResultsPath $resultsPath -ReportPath $ReportPath
     Write-Host "Results: $resultsPath; report: $ReportPath"
