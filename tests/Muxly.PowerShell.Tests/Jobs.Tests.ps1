@@ -66,6 +66,26 @@ Describe 'New-, Get-, Set-, Remove-, Enable- and Disable-MuxlyJob' {
         (New-MuxlyJob -Name by-json -Connector orders -ActionParameters '{"route":"orders-route"}').Action | Should -Be 'route'
     }
 
+    It 'lists jobs as they are now, however often the same configuration was listed before' {
+        New-MuxlyJob -Name nightly-a -Connector orders -Schedule '@daily' | Out-Null
+        New-MuxlyJob -Name hand-run -Connector orders | Out-Null
+        # From the third listing of one configuration on, only the scheduling state is read again.
+        1..3 | ForEach-Object { Get-MuxlyJob | Out-Null }
+        $listed = @(Get-MuxlyJob)
+        $listed[0] | Add-Member -NotePropertyName Scratch -NotePropertyValue 1
+
+        Start-MuxlyJob -Name hand-run | Out-Null
+        $afterRun = Get-MuxlyJob -Name hand-run
+        (Get-MuxlyJob | Where-Object Name -eq hand-run).LastStatus | Should -Be $afterRun.LastStatus
+        (Get-MuxlyJob | Where-Object Name -eq hand-run).LastRunAt | Should -Be $afterRun.LastRunAt
+        (Get-MuxlyJob)[0].PSObject.Properties['Scratch'] | Should -BeNullOrEmpty
+
+        Set-MuxlyJob -Name nightly-a -MaxRetries 7 -Schedule '0 6 * * *' | Out-Null
+        $now = Get-MuxlyJob | Where-Object Name -eq nightly-a
+        $now.MaxRetries, $now.Schedule | Should -Be @(7, '0 6 * * *')
+        $now.NextRunAt | Should -Be (Get-MuxlyScheduleOccurrence -Job nightly-a -Count 1)
+    }
+
     It 'gets jobs by wildcard, id, connector and type' {
         New-MuxlyJob -Name nightly-a -Connector orders -Schedule '@daily' | Out-Null
         New-MuxlyJob -Name nightly-b -Connector other -Schedule '@daily' | Out-Null

@@ -115,7 +115,8 @@ public sealed class JobStore : NamedEntityStore<Job>
         ORDER BY scheduler_jobs.name COLLATE NOCASE
         """;
 
-    private sealed record KeptListing(string Path, long Version, long Stamp, List<Job> Jobs, List<CronSchedule?> Schedules);
+    // Jobs and Schedules are null after a first listing: only its configuration version and stamp are kept then.
+    private sealed record KeptListing(string Path, long Version, long Stamp, List<Job>? Jobs, List<CronSchedule?>? Schedules);
 
     public SaveResult<Job> Create(JobDefinition definition, bool force)
     {
@@ -497,8 +498,8 @@ public sealed class JobStore : NamedEntityStore<Job>
     /// Every job in name order, as the caller takes them. The configuration half of each job (everything but where its
     /// schedule stands and how it last ran) is what the last listing of this file read, as long as the configuration
     /// version and stamp it was read at stand (<see cref="ConfigVersion"/>, moved by any configuration write from any
-    /// process, plain SQL included); then only the state is read, in the same snapshot. Otherwise everything is read
-    /// and kept for the next listing. Jobs are always new objects.
+    /// process, plain SQL included); then only the state is read, in the same snapshot. Otherwise everything is read,
+    /// and kept for the next listing once the same configuration has been listed twice. Jobs are always new objects.
     /// </summary>
     public override IEnumerable<Job> Each() => Database.ReadEach(ListEach);
 
@@ -507,8 +508,9 @@ public sealed class JobStore : NamedEntityStore<Job>
         var path = System.IO.Path.GetFullPath(Database.Path);
         var (version, stamp) = ConfigVersion.ReadStamped(connection);
         var kept = Volatile.Read(ref s_lastListing);
+        var sameConfiguration = kept is not null && kept.Path == path && kept.Version == version && kept.Stamp == stamp;
         var reused = 0;
-        if (kept is not null && kept.Path == path && kept.Version == version && kept.Stamp == stamp)
+        if (sameConfiguration && kept!.Jobs is not null)
         {
             using var command = connection.CreateCommand();
             command.CommandText = StateListSql;
@@ -525,7 +527,7 @@ public sealed class JobStore : NamedEntityStore<Job>
 
                 var job = kept.Jobs[reused++];
                 var cursor = SqliteValues.ReadNullableTimestamp(reader, 1);
-                yield return job.WithState(cursor, NextRun(kept.Schedules[reused - 1], cursor),
+                yield return job.WithState(cursor, NextRun(kept.Schedules![reused - 1], cursor),
                     SqliteValues.ReadNullableTimestamp(reader, 2), reader.IsDBNull(3) ? null : reader.GetString(3));
             }
 
@@ -536,10 +538,14 @@ public sealed class JobStore : NamedEntityStore<Job>
 
             // Not what was kept after all (the version's triggers dropped by hand?): read the rest in full.
             Interlocked.CompareExchange(ref s_lastListing, null, kept);
+            sameConfiguration = false;
         }
 
-        var jobs = new List<Job>();
-        var schedules = new List<CronSchedule?>();
+        // The jobs are kept from the second listing of one configuration on: a process that lists once (a scheduled
+        // task) does not pay for keeping 10,000 objects alive, which makes every one of them outlive a collection.
+        var keep = sameConfiguration && reused == 0;
+        var jobs = keep ? new List<Job>() : null;
+        var schedules = keep ? new List<CronSchedule?>() : null;
         using (var command = connection.CreateCommand())
         {
             command.CommandText = ListSql;
@@ -553,8 +559,8 @@ public sealed class JobStore : NamedEntityStore<Job>
                 }
 
                 var (job, schedule) = Read(reader);
-                jobs.Add(job);
-                schedules.Add(schedule);
+                jobs?.Add(job);
+                schedules?.Add(schedule);
                 yield return job;
             }
         }
