@@ -207,6 +207,30 @@ public sealed class DatabaseDestinationTests : IDisposable
         Assert.Empty(Rows("SELECT name FROM sqlite_master"));
     }
 
+    [Fact]
+    public void A_record_whose_text_cannot_be_read_fails_alone_and_nothing_of_it_is_stored()
+    {
+        var config = Config(""" "columns": {"id":"id", "note":"note", "extra":"extra"} """);
+        new DatabaseDestination().Validate(config);
+        using var writer = Open(config);
+        writer.Write(Obj("""{"id":1,"note":"whole"}"""));
+        // Half a surrogate pair read from an escape, as a column's text and inside an object stored as JSON text.
+        JsonObject[] unreadable = [Obj("""{"id":2,"note":"half \ud800 a pair"}"""), Obj("""{"id":3,"extra":{"x":"\udc00"}}""")];
+        foreach (var record in unreadable)
+        {
+            var error = Assert.Throws<DeliveryException>(() => writer.Write(record));
+            Assert.Equal([record], error.FailedRecords);
+            Assert.Contains("cannot be stored", error.Message);
+        }
+
+        writer.Write(Obj("""{"id":4,"note":"pair \ud83d\ude00 whole"}"""));
+        // Half a pair made in code (a transformation's output) is written as System.Text.Json writes it: U+FFFD.
+        writer.Write(new JsonObject { ["id"] = 5, ["note"] = "cut \ud83d" });
+        writer.Complete();
+
+        Assert.Equal(["1|whole", "4|pair \U0001F600 whole", "5|cut \uFFFD"], Rows("SELECT id, note FROM orders ORDER BY id"));
+    }
+
     private JsonObject Config(string extra) =>
         JsonNode.Parse($$"""{"provider":"sqlite","path":{{JsonValue.Create(Database).ToJsonString()}},"table":"orders"{{(extra.Trim().Length > 0 ? "," + extra : "")}}}""")!.AsObject();
 

@@ -126,6 +126,41 @@ public sealed class WebhookDestinationTests : IClassFixture<LoopbackHttpServer>
     }
 
     [Fact]
+    public void A_record_whose_text_cannot_be_sent_fails_alone_and_the_rest_of_its_batch_is_sent()
+    {
+        // Valid JSON syntax, but half a surrogate pair: no UTF-8 body can carry that text.
+        var records = Records(3);
+        records[1] = JsonNode.Parse("""{"id":2,"note":"half \ud800 a pair"}""")!.AsObject();
+        using var writer = Open(Config());
+        foreach (var record in records)
+        {
+            writer.Write(record);
+        }
+
+        var error = Assert.Throws<DeliveryException>(writer.Complete);
+
+        Assert.Equal([records[1]], error.FailedRecords);
+        Assert.Contains("cannot be sent", error.Message);
+        Assert.Equal([1, 3], IdsIn(Assert.Single(_server.Received)));
+    }
+
+    [Fact]
+    public void A_body_template_fails_a_record_whose_text_cannot_be_read_and_sends_the_next()
+    {
+        using var writer = Open(Config(""" "body_template":"Alert: {{message}}", "content_type":"text/plain; charset=utf-8" """));
+
+        // A body template sends each record on its own, as it is written.
+        var unreadable = JsonNode.Parse("""{"message":"half \ud800 a pair"}""")!.AsObject();
+        var error = Assert.Throws<DeliveryException>(() => writer.Write(unreadable));
+        writer.Write(new JsonObject { ["message"] = "whole" });
+        writer.Complete();
+
+        Assert.Equal([unreadable], error.FailedRecords);
+        Assert.Contains("cannot be sent", error.Message);
+        Assert.Equal("Alert: whole", Assert.Single(_server.Received).Body);
+    }
+
+    [Fact]
     public void Retries_give_up_after_max_retries()
     {
         _server.Reset(new ServerReply(503), new ServerReply(503), new ServerReply(503));

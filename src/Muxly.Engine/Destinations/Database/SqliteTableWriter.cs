@@ -103,9 +103,18 @@ internal sealed class SqliteTableWriter : IDestinationWriter, IDeliveryCheck
             WarnAboutFieldsWithoutColumn(record);
         }
 
-        for (var i = 0; i < _fields.Length; i++)
+        try
         {
-            _parameters[i].Value = _fields[i].TryGet(record, out var value) ? SqliteValues.From(value) : DBNull.Value;
+            for (var i = 0; i < _fields.Length; i++)
+            {
+                _parameters[i].Value = _fields[i].TryGet(record, out var value) ? SqliteValues.From(value) : DBNull.Value;
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // Text that cannot be read (half a surrogate pair, from an escape such as "\ud800" in the input): this record
+            // fails alone, before any of it is written.
+            throw new DeliveryException($"The record cannot be stored: {ex.Message}", [record], ex);
         }
 
         _batch.Add(record);

@@ -101,7 +101,62 @@ internal sealed class WebhookDestinationWriter : IDestinationWriter
     {
         var records = _batch.ToArray();
         _batch.Clear();
-        var body = Render(records);
+        byte[] body;
+        try
+        {
+            body = Render(records);
+        }
+        catch (Exception ex) when (IsUnwritable(ex))
+        {
+            SendWritable(records, ex);
+            return;
+        }
+
+        Send(records, body);
+    }
+
+    /// <summary>
+    /// A batch with a record whose text cannot be read (half a surrogate pair, from an escape such as <c>"\ud800"</c> in
+    /// the input): those records fail alone, and the others are sent as one batch.
+    /// </summary>
+    private void SendWritable(JsonObject[] records, Exception cause)
+    {
+        var unwritable = records.Where(record => !CanRender(record)).ToArray();
+        var writable = records.Except(unwritable).ToArray();
+        var message = $"The record cannot be sent: {cause.Message}";
+        if (writable.Length > 0)
+        {
+            try
+            {
+                Send(writable, Render(writable));
+            }
+            catch (DeliveryException failed)
+            {
+                throw new DeliveryException($"{failed.Message} {message}", [.. failed.FailedRecords, .. unwritable], failed.InnerException);
+            }
+        }
+
+        throw new DeliveryException(message, unwritable, cause);
+    }
+
+    private bool CanRender(JsonObject record)
+    {
+        try
+        {
+            Render([record]);
+            return true;
+        }
+        catch (Exception ex) when (IsUnwritable(ex))
+        {
+            return false;
+        }
+    }
+
+    // What System.Text.Json throws for such text (read from an escape, or given to its writer).
+    private static bool IsUnwritable(Exception ex) => ex is InvalidOperationException or ArgumentException;
+
+    private void Send(JsonObject[] records, byte[] body)
+    {
         var messageId = "msg_" + Guid.NewGuid().ToString("N");
         var failure = Deliver(body, messageId, records.Length);
         if (failure is not null)
