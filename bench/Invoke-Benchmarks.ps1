@@ -185,7 +185,7 @@ try {
             -WorkDir (Join-Path $WorkDir 'listener') -Runs $Runs -Seconds $(if ($Quick) { 3 } else { 10 }) -WarmUpSeconds $(if ($Quick) { 1 } else { 10 })
     }
 
-    if (-not $results.Contains('started') -or $Parts.Count -eq $allParts.Count) { $results['started'] = $started.ToString('o') }
+    $results['started'] = $started.ToString('o')
     $results['finished'] = [DateTimeOffset]::Now.ToString('o')
     $results | ConvertTo-Json -Depth 20 | Set-Content $resultsPath
     & (Join-Path $PSScriptRoot 'Write-PerformanceReport.ps1') -ResultsPath $resultsPath -ReportPath $ReportPath

@@ -98,9 +98,11 @@ $add = { param([string] $Text = '') $lines.Add($Text) }
 & $add
 if ($results.PSObject.Properties['measured']) {
     # A run of some parts (-BenchParts) keeps the others from an earlier run: say which figures are from when.
-    $when = @($results.measured.PSObject.Properties | Group-Object { ([DateTimeOffset]$_.Value).ToString('yyyy-MM-dd HH:mm zzz', $culture) })
-    if ($when.Count -gt 1) {
-        & $add ('Measured in parts (`build.ps1 Bench -BenchParts`): ' + (($when | ForEach-Object { "$(@($_.Group.Name) -join ', ') on $($_.Name)" }) -join '; ') + '. Each part''s ratios are measured within that part''s run.')
+    $kept = @($results.measured.PSObject.Properties | Where-Object { [DateTimeOffset]$_.Value -lt [DateTimeOffset]$results.started })
+    if ($kept) {
+        $when = $kept | Group-Object { ([DateTimeOffset]$_.Value).ToString('yyyy-MM-dd HH:mm zzz', $culture) }
+        & $add ('Measured in parts (`build.ps1 Bench -BenchParts`): ' + (($when | ForEach-Object { "$(@($_.Group.Name) -join ', ') kept from the run of $($_.Name)" }) -join '; ') +
+            '; the other parts measured in this run. Each part''s ratios are measured within that part''s run.')
         & $add
     }
 }
