@@ -277,6 +277,16 @@ public sealed class ExecutionStore
         return insert.ExecuteNonQuery() == 1;
     });
 
+    // Claims without an execution whose claiming instance is gone: through the partial index of migration 0007, so a
+    // heartbeat reads only the claims not yet started, not the day of claims kept.
+    internal const string OrphanedClaimsSql = """
+        SELECT c.job_id, c.scheduled_for, c.instance_id FROM scheduler_occurrence_claims c
+        LEFT JOIN scheduler_instances i ON i.id = c.instance_id
+        WHERE c.execution_id IS NULL AND c.instance_id IS NOT $me
+          AND (i.id IS NULL OR i.stopped_at IS NOT NULL OR i.heartbeat_at < $stale)
+        ORDER BY c.scheduled_for
+        """;
+
     /// <summary>
     /// Takes over occurrences that were claimed but never started because the claiming scheduler died or stopped
     /// first (no execution, and the claiming instance stopped, silent for longer than <paramref name="staleAfter"/>, or
@@ -286,13 +296,7 @@ public sealed class ExecutionStore
     public IReadOnlyList<(string JobId, DateTimeOffset ScheduledFor)> ReclaimOrphanedClaims(string instanceId, TimeSpan staleAfter) => Database.Write((connection, transaction) =>
     {
         var orphans = new List<(string, string)>();
-        using (var find = Command(connection, transaction, """
-            SELECT c.job_id, c.scheduled_for, c.instance_id FROM scheduler_occurrence_claims c
-            LEFT JOIN scheduler_instances i ON i.id = c.instance_id
-            WHERE c.execution_id IS NULL AND c.instance_id IS NOT $me
-              AND (i.id IS NULL OR i.stopped_at IS NOT NULL OR i.heartbeat_at < $stale)
-            ORDER BY c.scheduled_for
-            """))
+        using (var find = Command(connection, transaction, OrphanedClaimsSql))
         {
             find.Parameters.AddWithValue("$me", instanceId);
             find.Parameters.AddWithValue("$stale", SqliteValues.FormatTimestamp(DateTimeOffset.UtcNow - staleAfter));

@@ -36,4 +36,30 @@ public sealed class SchedulerStateSchemaTests : IDisposable
 
         Assert.Equal(["job_id", "scheduled_for"], key);
     }
+
+    [Fact]
+    public void TheLookForOrphanedClaims_ReadsOnlyClaimsNotYetStarted()
+    {
+        var database = _temp.Open();
+
+        var plan = database.Read(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + Muxly.Storage.ExecutionStore.OrphanedClaimsSql;
+            command.Parameters.AddWithValue("$me", "me");
+            command.Parameters.AddWithValue("$stale", "2026-01-01 00:00:00");
+            using var reader = command.ExecuteReader();
+            var details = new List<string>();
+            while (reader.Read())
+            {
+                details.Add(reader.GetString(3));
+            }
+
+            return details;
+        });
+
+        // Migration 0007's partial index (execution_id IS NULL), in occurrence order: no scan of every claim kept.
+        Assert.Contains(plan, step => step.Contains("c USING INDEX ix_scheduler_occurrence_claims_unstarted"));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN c") && !step.Contains("USING INDEX"));
+    }
 }
