@@ -21,7 +21,7 @@ param(
     # Engine benchmarks once each, in process: proves the harness works, measures nothing.
     [switch] $Quick,
     # The parts to measure. Fewer than all keeps the others from the last run's results.json in -WorkDir (which must
-    # exist, and be a full run's, not a smoke run's); each part records when it was measured.
+    # exist, and be a full run's, not a smoke run's); each part records the start of the run that measured it.
     [ValidateSet('engine', 'router', 'cmdlets', 'scheduler', 'listener')]
     [string[]] $Parts = @('engine', 'router', 'cmdlets', 'scheduler', 'listener')
 )
@@ -151,13 +151,13 @@ try {
     $results['machine'] = Get-MachineInfo
     $results['smoke'] = [bool]$Quick
     if ('engine' -in $Parts) {
-        $results.measured['engine'] = [DateTimeOffset]::Now.ToString('o')
+        $results.measured['engine'] = $started.ToString('o')
         $results['engine'] = Invoke-EngineBenchmark
     }
 
     if ('router' -in $Parts) {
         Write-Host '== Router, end to end' -ForegroundColor Cyan
-        $results.measured['router'] = [DateTimeOffset]::Now.ToString('o')
+        $results.measured['router'] = $started.ToString('o')
         $results['sizes'] = $Sizes
         $results['runs'] = $Runs
         $results['router'] = @(& (Join-Path $PSScriptRoot 'router/Invoke-RouterComparison.ps1') -ModulePath $ModulePath -BenchDll $BenchDll `
@@ -166,13 +166,13 @@ try {
 
     if ('cmdlets' -in $Parts) {
         Write-Host '== Cmdlets' -ForegroundColor Cyan
-        $results.measured['cmdlets'] = [DateTimeOffset]::Now.ToString('o')
+        $results.measured['cmdlets'] = $started.ToString('o')
         $results['cmdlets'] = @(& (Join-Path $PSScriptRoot 'cmdlets/Measure-CmdletTimings.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'cmdlets') -Runs ([math]::Max($Runs, 5)))
     }
 
     if ('scheduler' -in $Parts) {
         Write-Host '== Scheduler' -ForegroundColor Cyan
-        $results.measured['scheduler'] = [DateTimeOffset]::Now.ToString('o')
+        $results.measured['scheduler'] = $started.ToString('o')
         # A smoke run measures 15 s once; the real one 60 s, several times.
         $results['scheduler'] = & (Join-Path $PSScriptRoot 'scheduler/Measure-Scheduler.ps1') -ModulePath $ModulePath -WorkDir (Join-Path $WorkDir 'scheduler') `
             -Runs ($Quick ? 1 : $Runs) -Seconds ($Quick ? 15 : 60)
@@ -180,7 +180,7 @@ try {
 
     if ('listener' -in $Parts) {
         Write-Host '== Webhook listener' -ForegroundColor Cyan
-        $results.measured['listener'] = [DateTimeOffset]::Now.ToString('o')
+        $results.measured['listener'] = $started.ToString('o')
         $results['listener'] = & (Join-Path $PSScriptRoot 'webhooks/Measure-Listener.ps1') -ModulePath $ModulePath -BenchDll $BenchDll `
             -WorkDir (Join-Path $WorkDir 'listener') -Runs $Runs -Seconds $(if ($Quick) { 3 } else { 10 }) -WarmUpSeconds $(if ($Quick) { 1 } else { 10 })
     }

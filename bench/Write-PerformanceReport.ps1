@@ -102,7 +102,7 @@ if ($results.PSObject.Properties['measured']) {
     if ($kept) {
         $when = $kept | Group-Object { ([DateTimeOffset]$_.Value).ToString('yyyy-MM-dd HH:mm zzz', $culture) }
         & $add ('Measured in parts (`build.ps1 Bench -BenchParts`): ' + (($when | ForEach-Object { "$(@($_.Group.Name) -join ', ') kept from the run of $($_.Name)" }) -join '; ') +
-            '; the other parts measured in this run. Each part''s ratios are measured within that part''s run.')
+            "; $(@($results.measured.PSObject.Properties | ForEach-Object Name | Where-Object { $_ -notin $kept.Name }) -join ', ') measured in this run. Each part's ratios are measured within that part's run.")
         & $add
     }
 }
