@@ -96,24 +96,22 @@ public sealed class JobStore : NamedEntityStore<Job>
         CASE WHEN o.time_zone IS NULL THEN (SELECT value FROM settings s WHERE s.key = 'scheduler.time_zone' COLLATE NOCASE) END
         """;
 
-    protected override string From => """
-        scheduler_jobs
-        LEFT JOIN scheduler_job_options o ON o.job_id = scheduler_jobs.id
+    // Where each job's schedule stands and how it last ran: the cursor, and the newest execution other than a skipped one.
+    private const string StateJoins = """
         LEFT JOIN scheduler_job_cursors k ON k.job_id = scheduler_jobs.id
         LEFT JOIN job_executions last ON last.rowid = (SELECT e.rowid FROM job_executions e
             WHERE e.job_id = scheduler_jobs.id AND e.status <> 'skipped' ORDER BY e.start_time DESC, e.rowid DESC LIMIT 1)
         """;
 
-    // What a listing reads again when it reuses the configuration: the id (to check the order), the cursor and the
-    // newest execution, in the listing's order.
-    private const string StateListSql = """
-        SELECT scheduler_jobs.id, k.last_scheduled_for, last.start_time, last.status
-        FROM scheduler_jobs
-        LEFT JOIN scheduler_job_cursors k ON k.job_id = scheduler_jobs.id
-        LEFT JOIN job_executions last ON last.rowid = (SELECT e.rowid FROM job_executions e
-            WHERE e.job_id = scheduler_jobs.id AND e.status <> 'skipped' ORDER BY e.start_time DESC, e.rowid DESC LIMIT 1)
-        ORDER BY scheduler_jobs.name COLLATE NOCASE
+    protected override string From => $"""
+        scheduler_jobs
+        LEFT JOIN scheduler_job_options o ON o.job_id = scheduler_jobs.id
+        {StateJoins}
         """;
+
+    // What a listing reads again when it reuses the configuration: the id (to check the order) and the state, in the
+    // listing's order.
+    private string StateListSql => $"SELECT scheduler_jobs.id, k.last_scheduled_for, last.start_time, last.status FROM scheduler_jobs {StateJoins} {ListOrder}";
 
     // Jobs and Schedules are null after a first listing: only its configuration version and stamp are kept then.
     private sealed record KeptListing(string Path, long Version, long Stamp, List<Job>? Jobs, List<CronSchedule?>? Schedules);

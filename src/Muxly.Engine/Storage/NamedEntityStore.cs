@@ -41,7 +41,10 @@ public abstract class NamedEntityStore<T> where T : class, INamedEntity
     /// </summary>
     public virtual IEnumerable<T> Each() => Database.ReadEach(ListSql, Map);
 
-    protected string ListSql => $"SELECT {Columns} FROM {From} ORDER BY {Table}.name COLLATE NOCASE";
+    protected string ListSql => $"SELECT {Columns} FROM {From} {ListOrder}";
+
+    /// <summary>The order of every listing: by name, case-insensitive.</summary>
+    protected string ListOrder => $"ORDER BY {Table}.name COLLATE NOCASE";
 
     public T? FindById(string id) => Database.Read(connection => FindById(connection, null, id));
 
